@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "RingMQ",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RingMQ", targets: ["RingMQ"]),
+        .executable(name: "ringmq-bench", targets: ["ringmq-bench"]),
+        .executable(name: "Playground", targets: ["Playground"]),
+    ],
+    targets: [
+        // MARK: - Library
+        .target(
+            name: "CRingMQShims",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .target(
+            name: "RingMQ",
+            dependencies: ["CRingMQShims"]
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "Playground",
+            dependencies: ["RingMQ"],
+            path: "Playground"
+        ),
+        .executableTarget(
+            name: "ringmq-bench",
+            dependencies: ["RingMQ"]
+        ),
+
+        // MARK: - Tests
+        .testTarget(
+            name: "RingMQTests",
+            dependencies: ["RingMQ"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    guard target.name != "CRingMQShims" else { continue }
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

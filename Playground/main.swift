@@ -1,0 +1,3 @@
+import RingMQ
+
+print("placeholder")

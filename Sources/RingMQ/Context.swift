@@ -1,0 +1,62 @@
+import Synchronization
+
+/// The container of sockets and of one `inproc://` endpoint namespace.
+///
+/// Sockets of two contexts never see each other's endpoints. A context has no background
+/// thread: every operation runs on the caller's thread.
+///
+/// ```swift
+/// let context = Context()
+/// let pull = try context.socket(.pull)
+/// try pull.bind("inproc://tasks")
+/// ```
+///
+/// - Note: `Context` is thread-safe: create sockets and terminate from any thread.
+public final class Context: Sendable {
+    let registry = Mutex(Registry())
+    private let terminatedFlag = Atomic<Bool>(false)
+
+    /// Creates a context with an empty endpoint namespace.
+    public init() {}
+
+    /// Creates a socket of `type`.
+    ///
+    /// - Throws: ``RingMQError/terminated`` after ``terminate()``;
+    ///   ``RingMQError/operationNotSupported(_:)`` for a type this release does not implement.
+    public func socket(_ type: SocketType) throws -> Socket {
+        guard type.isImplemented else {
+            throw RingMQError.operationNotSupported(
+                "\(type) sockets are not available yet in this release of RingMQ; PAIR, PUSH and PULL are")
+        }
+        let socket = Socket(type: type, context: self)
+        let registered = registry.withLock { registry in
+            guard !registry.terminated else { return false }
+            registry.live[ObjectIdentifier(socket.port)] = socket.port
+            return true
+        }
+        guard registered else {
+            socket.markClosedAfterFailedCreation()
+            throw RingMQError.terminated
+        }
+        return socket
+    }
+
+    /// Terminates the context, like `zmq_ctx_term` but without waiting.
+    ///
+    /// Returns promptly. Every call blocked in a socket of this context wakes and throws
+    /// ``RingMQError/terminated``; every later call on those sockets (except `close()`) and
+    /// every later ``socket(_:)`` throws it too. Calling it again does nothing.
+    public func terminate() {
+        terminatedFlag.store(true, ordering: .sequentiallyConsistent)
+        let ports = registry.withLock { registry in
+            registry.terminated = true
+            return Array(registry.live.values)
+        }
+        for port in ports { port.signal.notify() }
+    }
+
+    /// Whether ``terminate()`` has been called. Sequentially consistent: it is the re-check of
+    /// a waiter about to sleep.
+    @inline(__always)
+    var isTerminated: Bool { terminatedFlag.load(ordering: .sequentiallyConsistent) }
+}

@@ -1,0 +1,120 @@
+/// Options, as properties (setters trap on an invalid value) and as ``Socket/setOption(_:)``
+/// (throws instead). High-water marks apply to connections made after they are set; the
+/// other options take effect at once.
+extension Socket {
+    /// Sets an option, checking its value.
+    ///
+    /// - Throws: ``RingMQError/invalidOption(_:)`` for a value the option cannot take, or an
+    ///   option that does not apply to this socket's type; ``RingMQError/socketClosed``.
+    public func setOption(_ option: SocketOption) throws {
+        enter(.option)
+        defer { leave() }
+        if state.pointee.closed { throw RingMQError.socketClosed }
+        try option.validate(for: type)
+        store(option)
+    }
+
+    /// Sets ``sendHighWaterMark``, throwing instead of trapping on a negative value.
+    public func set(sendHighWaterMark: Int) throws { try setOption(.sendHighWaterMark(sendHighWaterMark)) }
+
+    /// Sets ``receiveHighWaterMark``, throwing instead of trapping on a negative value.
+    public func set(receiveHighWaterMark: Int) throws { try setOption(.receiveHighWaterMark(receiveHighWaterMark)) }
+
+    /// Messages queued per outbound connection before `send` waits; 0 for no limit; default 1000.
+    /// ZMQ_SNDHWM. Setting a negative value traps; use ``set(sendHighWaterMark:)`` to get an error.
+    public var sendHighWaterMark: Int {
+        get { read(\.sendHighWaterMark) }
+        set { assign(.sendHighWaterMark(newValue)) }
+    }
+
+    /// Messages queued per inbound connection; 0 for no limit; default 1000. ZMQ_RCVHWM.
+    /// Setting a negative value traps; use ``set(receiveHighWaterMark:)`` to get an error.
+    public var receiveHighWaterMark: Int {
+        get { read(\.receiveHighWaterMark) }
+        set { assign(.receiveHighWaterMark(newValue)) }
+    }
+
+    /// How long ``send(_:)`` waits: `nil` (default) forever, `.zero` never. ZMQ_SNDTIMEO.
+    public var sendTimeout: Duration? {
+        get { read(\.sendTimeout) }
+        set { assign(.sendTimeout(newValue)) }
+    }
+
+    /// How long ``receive()`` waits: `nil` (default) forever, `.zero` never. ZMQ_RCVTIMEO.
+    public var receiveTimeout: Duration? {
+        get { read(\.receiveTimeout) }
+        set { assign(.receiveTimeout(newValue)) }
+    }
+
+    /// How long messages queued on a connection still waiting for its bind outlive
+    /// ``close()``: `nil` (default) until the bind, `.zero` not at all. ZMQ_LINGER.
+    public var linger: Duration? {
+        get { read(\.linger) }
+        set { assign(.linger(newValue)) }
+    }
+
+    /// The identity a ROUTER peer sees for this socket: 1 to 255 bytes, not starting with a
+    /// zero byte; `nil` (default) lets the ROUTER generate one. ZMQ_ROUTING_ID.
+    public var routingID: Frame? {
+        get { read(\.routingID) }
+        set { assign(.routingID(newValue)) }
+    }
+
+    /// ROUTER only: report unroutable messages instead of dropping them. ZMQ_ROUTER_MANDATORY.
+    public var routerMandatory: Bool {
+        get { read(\.routerMandatory) }
+        set { assign(.routerMandatory(newValue)) }
+    }
+
+    /// SUB only: keep just the newest incoming message. ZMQ_CONFLATE.
+    public var conflate: Bool {
+        get { read(\.conflate) }
+        set { assign(.conflate(newValue)) }
+    }
+
+    /// XPUB only: pass duplicate subscriptions up too. ZMQ_XPUB_VERBOSE.
+    public var xpubVerbose: Bool {
+        get { read(\.xpubVerbose) }
+        set { assign(.xpubVerbose(newValue)) }
+    }
+
+    /// XPUB only: wait instead of dropping for a full subscriber. ZMQ_XPUB_NODROP.
+    public var xpubNoDrop: Bool {
+        get { read(\.xpubNoDrop) }
+        set { assign(.xpubNoDrop(newValue)) }
+    }
+
+    /// PUB, XPUB, SUB: deliver what matches none of the subscriptions. ZMQ_INVERT_MATCHING.
+    public var invertMatching: Bool {
+        get { read(\.invertMatching) }
+        set { assign(.invertMatching(newValue)) }
+    }
+
+    private func read<Value>(_ keyPath: KeyPath<SocketOptions, Value>) -> Value {
+        enter(.option)
+        defer { leave() }
+        return state.pointee.options[keyPath: keyPath]
+    }
+
+    /// The property setters' path: an invalid value is a programming error.
+    private func assign(_ option: SocketOption) {
+        enter(.option)
+        defer { leave() }
+        do {
+            try option.validate(for: type)
+        } catch {
+            preconditionFailure("RingMQ: \(error); use setOption(_:) to handle this as an error")
+        }
+        store(option)
+    }
+
+    private func store(_ option: SocketOption) {
+        option.apply(to: &state.pointee.options)
+        switch option {
+        case .sendHighWaterMark, .receiveHighWaterMark:
+            port.currentPeerOptions = state.pointee.options.peerOptions
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Synchronization
+
+/// Endpoints and connections: bind, connect, unbind, disconnect, close, and the commands
+/// peers post to this socket.
+///
+/// Every change takes the context's registry lock, so topology changes happen in one order
+/// across the context; each takes effect before the call returns.
+extension Socket {
+    /// Binds the socket to `inproc://NAME`, so that other sockets of this context can connect.
+    ///
+    /// Sockets that connected to the name before it was bound are connected now, and receive
+    /// (or deliver) what they queued meanwhile.
+    ///
+    /// - Throws: ``RingMQError/invalidEndpoint(_:)`` for anything but `inproc://NAME`;
+    ///   ``RingMQError/addressInUse(_:)`` when the name is bound already;
+    ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
+    public func bind(_ endpoint: String) throws {
+        enter(.bind)
+        defer { leave() }
+        try checkUsable()
+        let name = try EndpointName(parsing: endpoint)
+        if port.mailbox.hasCommands { processCommands() }
+        let options = state.pointee.options.peerOptions
+        try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
+            guard !registry.terminated else { throw .terminated }
+            if let holder = registry.bound[name] {
+                let who = holder === port ? "by this socket" : "by another socket of this context"
+                throw .addressInUse("\(name) is already bound \(who); unbind it first, or bind another name")
+            }
+            registry.bound[name] = port
+            state.pointee.bound.insert(name)
+            for connection in registry.pending.removeValue(forKey: name) ?? [] {
+                formPending(connection, options: options, registry: &registry)
+            }
+        }
+    }
+
+    /// Completes a connect-before-bind connection, or refuses it.
+    private func formPending(_ connection: Connection, options: PeerOptions, registry: inout Registry) {
+        let connecter = connection.connecter
+        let expired = connection.lingerDeadline?.hasPassed ?? false
+        guard type.compatiblePeers.contains(connecter.type), !registry.isExclusiveTaken(port), !expired else {
+            // Refused: the connecter drops the connection and what it had queued on it.
+            if !connection.connecterClosed {
+                connecter.post(.detach(connection))
+                registry.releaseExclusive(connecter)
+            }
+            return
+        }
+        connection.form(with: port, options: options)
+        var side = connection.binderSide
+        side.peerGone = connection.connecterClosed
+        adopt(side)
+        registry.takeExclusive(port)
+    }
+
+    /// Connects the socket to `inproc://NAME`.
+    ///
+    /// If nothing is bound there yet, the connection forms when something binds it;
+    /// meanwhile sends queue up to the send high-water mark.
+    ///
+    /// - Throws: ``RingMQError/invalidEndpoint(_:)``;
+    ///   ``RingMQError/incompatibleSocketTypes(_:_:)`` when the bound socket's type cannot talk
+    ///   to this one; ``RingMQError/addressInUse(_:)`` when the bound socket is a PAIR that
+    ///   already has its peer; ``RingMQError/invalidState(_:)`` when this socket is a PAIR that
+    ///   already has its peer, or the endpoint is bound by this very socket;
+    ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
+    public func connect(_ endpoint: String) throws {
+        enter(.connect)
+        defer { leave() }
+        try checkUsable()
+        let name = try EndpointName(parsing: endpoint)
+        if port.mailbox.hasCommands { processCommands() }
+        let options = state.pointee.options.peerOptions
+        try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
+            guard !registry.terminated else { throw .terminated }
+            if registry.isExclusiveTaken(port) {
+                throw .invalidState(
+                    "this PAIR socket already has its peer; PAIR is exclusive, so use another PAIR socket for a second channel")
+            }
+            let connection: Connection
+            if let binder = registry.bound[name] {
+                guard binder !== port else {
+                    throw .invalidState("\(name) is bound by this socket itself; connect another socket to it")
+                }
+                guard type.compatiblePeers.contains(binder.type) else {
+                    throw .incompatibleSocketTypes(type, binder.type)
+                }
+                if registry.isExclusiveTaken(binder) {
+                    throw .addressInUse(
+                        "\(name) is bound by a PAIR socket that already has its peer; PAIR is exclusive")
+                }
+                connection = Connection(endpoint: name, connecter: port, options: options,
+                                        binder: binder, binderOptions: binder.currentPeerOptions)
+                binder.post(.attach(connection.binderSide))
+                registry.takeExclusive(binder)
+            } else {
+                connection = Connection(endpoint: name, connecter: port, options: options,
+                                        binder: nil, binderOptions: nil)
+                registry.pending[name, default: []].append(connection)
+            }
+            registry.takeExclusive(port)
+            adopt(connection.connecterSide)
+            state.pointee.connected.insert(name)
+        }
+    }
+
+    /// Removes the endpoint name this socket bound; connections already made stay (as with
+    /// libzmq's inproc transport). The name can be bound again at once.
+    ///
+    /// - Throws: ``RingMQError/endpointNotFound(_:)`` when this socket has not bound it;
+    ///   ``RingMQError/invalidEndpoint(_:)``; ``RingMQError/socketClosed``;
+    ///   ``RingMQError/terminated``.
+    public func unbind(_ endpoint: String) throws {
+        enter(.unbind)
+        defer { leave() }
+        try checkUsable()
+        let name = try EndpointName(parsing: endpoint)
+        guard state.pointee.bound.contains(name) else {
+            throw RingMQError.endpointNotFound("this socket has not bound \(name)")
+        }
+        context.registry.withLock { registry in
+            if registry.bound[name] === port { registry.bound[name] = nil }
+        }
+        state.pointee.bound.remove(name)
+    }
+
+    /// Drops this socket's connections to `inproc://NAME`. Messages already sent on them stay
+    /// receivable by the peer; messages the peer had queued for this socket are dropped.
+    ///
+    /// - Throws: ``RingMQError/endpointNotFound(_:)`` when this socket has not connected to it;
+    ///   ``RingMQError/invalidEndpoint(_:)``; ``RingMQError/socketClosed``;
+    ///   ``RingMQError/terminated``.
+    public func disconnect(_ endpoint: String) throws {
+        enter(.disconnect)
+        defer { leave() }
+        try checkUsable()
+        let name = try EndpointName(parsing: endpoint)
+        guard state.pointee.connected.contains(name) else {
+            throw RingMQError.endpointNotFound("this socket is not connected to \(name)")
+        }
+        if port.mailbox.hasCommands { processCommands() }
+        let leaving = state.pointee.attachments.filter { !$0.asBinder && $0.connection.endpoint == name }
+        context.registry.withLock { registry in
+            for attachment in leaving {
+                release(attachment, closing: false, registry: &registry)
+            }
+            registry.releaseExclusive(port)
+        }
+        for attachment in leaving { forget(attachment) }
+        state.pointee.connected.remove(name)
+    }
+
+    /// Closes the socket. Idempotent; every later call but `close()` throws
+    /// ``RingMQError/socketClosed``.
+    ///
+    /// Messages this socket already sent stay receivable by their peers. Messages sent on a
+    /// connection still waiting for its bind are kept for ``linger`` (`nil`: until the bind).
+    /// When `close()` returns, its endpoints can be bound again and no peer routes to it.
+    public func close() {
+        enter(.close)
+        defer { leave() }
+        guard !state.pointee.closed else { return }
+        let attachments = state.pointee.attachments
+        let bound = state.pointee.bound
+        context.registry.withLock { registry in
+            for name in bound where registry.bound[name] === port {
+                registry.bound[name] = nil
+            }
+            for attachment in attachments {
+                release(attachment, closing: true, registry: &registry)
+            }
+            registry.releaseExclusive(port)
+            registry.live[ObjectIdentifier(port)] = nil
+            // Connections that peers made while we were closing: refuse them.
+            for case .attach(let late) in port.mailbox.close() {
+                late.connection.connecter.post(.detach(late.connection))
+                registry.releaseExclusive(late.connection.connecter)
+            }
+        }
+        state.pointee.closed = true
+        state.pointee.attachments = []
+        state.pointee.outbound.removeAll()
+        state.pointee.inbound.removeAll()
+        state.pointee.bound = []
+        state.pointee.connected = []
+    }
+
+    /// Tells the peer of `attachment` that this side is leaving. Under the registry lock.
+    private func release(_ attachment: Attachment, closing: Bool, registry: inout Registry) {
+        let connection = attachment.connection
+        if attachment.peerGone { return }
+        if attachment.asBinder {
+            connection.connecter.post(.detach(connection))
+            registry.releaseExclusive(connection.connecter)
+        } else if let binder = connection.binder {
+            binder.post(.detach(connection))
+            registry.releaseExclusive(binder)
+        } else if closing, state.pointee.options.linger != .zero, (attachment.outbound?.queuedEstimate ?? 0) > 0 {
+            // Closing before the bind with messages queued: they wait for the bind (linger).
+            connection.connecterClosed = true
+            connection.lingerDeadline = state.pointee.options.linger.map { Deadline(timeout: $0) }
+        } else {
+            registry.removePending(connection)
+        }
+    }
+
+    // MARK: - Commands from peers
+
+    /// Applies the commands peers have posted.
+    func processCommands() {
+        for command in port.mailbox.take() {
+            switch command {
+            case .attach(let attachment):
+                adopt(attachment)
+            case .detach(let connection):
+                peerLeft(connection)
+            }
+        }
+    }
+
+    /// Starts using a connection.
+    private func adopt(_ attachment: Attachment) {
+        state.pointee.attachments.append(attachment)
+        if let outbound = attachment.outbound, !attachment.peerGone {
+            state.pointee.outbound.add(outbound)
+        }
+        if let inbound = attachment.inbound {
+            state.pointee.inbound.add(inbound)
+            if attachment.peerGone { state.pointee.inbound.markDetached(inbound.id) }
+        }
+        if attachment.peerGone, attachment.inbound == nil {
+            state.pointee.attachments.removeLast()
+        }
+    }
+
+    /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
+    private func peerLeft(_ connection: Connection) {
+        guard let index = state.pointee.attachments.firstIndex(where: { $0.connection === connection }) else {
+            return
+        }
+        let attachment = state.pointee.attachments[index]
+        if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
+        if let inbound = attachment.inbound {
+            state.pointee.inbound.markDetached(inbound.id)
+            state.pointee.attachments[index].peerGone = true
+        } else {
+            state.pointee.attachments.remove(at: index)
+        }
+    }
+
+    /// Stops using a connection this socket is leaving.
+    private func forget(_ attachment: Attachment) {
+        if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
+        if let inbound = attachment.inbound { state.pointee.inbound.remove(inbound.id) }
+        state.pointee.attachments.removeAll { $0.connection === attachment.connection }
+    }
+
+    /// Marks a socket that `Context.socket(_:)` created but could not register.
+    func markClosedAfterFailedCreation() {
+        state.pointee.closed = true
+    }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// The part of a socket that other threads may touch: its identity and type, the signal that
+/// wakes it, its mailbox, and the options its peers need when they connect.
+///
+/// A port never references its socket, so peers and the context can hold it without keeping
+/// the socket alive.
+final class SocketPort: Sendable {
+    let type: SocketType
+    let signal = Signal()
+    let mailbox = Mailbox()
+    private let peerOptions: Mutex<PeerOptions>
+
+    init(type: SocketType, options: PeerOptions) {
+        self.type = type
+        self.peerOptions = Mutex(options)
+    }
+
+    /// The options a peer connecting now should use.
+    var currentPeerOptions: PeerOptions {
+        get { peerOptions.withLock { $0 } }
+        set { peerOptions.withLock { $0 = newValue } }
+    }
+
+    /// Posts `command` and wakes the socket if it is waiting.
+    @discardableResult
+    func post(_ command: Command) -> Bool {
+        let posted = mailbox.post(command)
+        if posted { signal.notify() }
+        return posted
+    }
+}
+
+/// The options of a socket that shape the pipes of a new connection.
+struct PeerOptions: Sendable {
+    var sendHighWaterMark: Int
+    var receiveHighWaterMark: Int
+}
+
+extension PeerOptions {
+    /// ZeroMQ's inproc rule: a pipe holds the writer's send HWM plus the reader's receive HWM;
+    /// 0 on either side means no limit. `nil` for a side not known yet (connect before bind).
+    static func pipeLimit(writerSend: Int?, readerReceive: Int?) -> UInt64 {
+        if writerSend == 0 || readerReceive == 0 { return Pipe.unbounded }
+        return UInt64((writerSend ?? 0) + (readerReceive ?? 0))
+    }
+}

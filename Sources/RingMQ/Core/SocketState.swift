@@ -1,0 +1,34 @@
+/// Everything only the socket's current user thread touches.
+///
+/// Kept behind an `UnsafeMutablePointer` owned by the socket rather than in stored `var`s of
+/// the class: class properties pay a dynamic exclusivity check on every access, which the
+/// send/receive path cannot afford. The socket's one-thread-at-a-time guard is what makes the
+/// unsynchronised access sound.
+struct SocketState {
+    var options = SocketOptions()
+    var attachments: [Attachment] = []
+    var outbound = LoadBalancer()
+    var inbound = FairQueue()
+    var bound: Set<EndpointName> = []
+    var connected: Set<EndpointName> = []
+    var closed = false
+}
+
+/// The socket's option values (see the properties on ``Socket``).
+struct SocketOptions {
+    var sendHighWaterMark = 1000
+    var receiveHighWaterMark = 1000
+    var sendTimeout: Duration?
+    var receiveTimeout: Duration?
+    var linger: Duration?
+    var routingID: Frame?
+    var routerMandatory = false
+    var conflate = false
+    var xpubVerbose = false
+    var xpubNoDrop = false
+    var invertMatching = false
+
+    var peerOptions: PeerOptions {
+        PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark)
+    }
+}

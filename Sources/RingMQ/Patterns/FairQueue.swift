@@ -1,0 +1,82 @@
+/// Round-robin over the inbound pipes that have messages (ZeroMQ's `fq_t`): PULL, PAIR, and
+/// later SUB, DEALER and REP.
+///
+/// After taking a message from one pipe it tries the next pipe first, so one busy writer
+/// cannot starve the others. A pipe whose writer has gone stays until it is drained, so
+/// everything the writer sent before leaving is still received.
+struct FairQueue {
+    private var pipes: [PipeReader] = []
+    /// Parallel to `pipes`: the writer has gone; remove once empty.
+    private var detached: [Bool] = []
+    private var next = 0
+    /// Pipes removed after draining, for the socket to release.
+    private(set) var released: [UnsafeMutableRawPointer] = []
+
+    var isEmpty: Bool { pipes.isEmpty }
+
+    mutating func add(_ pipe: PipeReader) {
+        pipes.append(pipe)
+        detached.append(false)
+    }
+
+    /// Marks the pipe's writer as gone: it is dropped once drained.
+    mutating func markDetached(_ id: UnsafeMutableRawPointer) {
+        guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
+        detached[index] = true
+    }
+
+    /// Drops the pipe at once, with whatever it still holds.
+    mutating func remove(_ id: UnsafeMutableRawPointer) {
+        guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
+        removeEntry(at: index)
+    }
+
+    mutating func removeAll() {
+        pipes.removeAll()
+        detached.removeAll()
+        next = 0
+    }
+
+    mutating func takeReleased() -> [UnsafeMutableRawPointer] {
+        defer { released = [] }
+        return released
+    }
+
+    private mutating func removeEntry(at index: Int) {
+        pipes.remove(at: index)
+        detached.remove(at: index)
+        if next > index { next -= 1 }
+        if next >= pipes.count { next = 0 }
+    }
+
+    /// The next message in turn, or `nil` when no pipe has one.
+    @inline(__always)
+    mutating func read() -> Message? {
+        if pipes.count == 1, !detached[0] { return pipes[0].read() }
+        return readInTurn()
+    }
+
+    private mutating func readInTurn() -> Message? {
+        var checked = 0
+        while checked < pipes.count {
+            let index = next
+            if let message = pipes[index].read() {
+                next = index + 1 == pipes.count ? 0 : index + 1
+                return message
+            }
+            if detached[index] {
+                released.append(pipes[index].id)
+                removeEntry(at: index)
+                continue
+            }
+            next = index + 1 == pipes.count ? 0 : index + 1
+            checked += 1
+        }
+        return nil
+    }
+
+    /// Whether any pipe has a message.
+    func hasMessage() -> Bool {
+        pipes.contains { $0.hasMessage() }
+    }
+}

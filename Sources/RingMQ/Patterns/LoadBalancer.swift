@@ -1,0 +1,49 @@
+/// Round-robin over the outbound pipes that have room (ZeroMQ's `lb_t`): PUSH, and later
+/// DEALER and REQ.
+///
+/// Message *k* goes to the pipe after the one message *k − 1* went to, skipping full pipes,
+/// so N peers with room see messages 1, 2, … N, 1, 2, …
+struct LoadBalancer {
+    private(set) var pipes: [PipeWriter] = []
+    private var next = 0
+
+    var isEmpty: Bool { pipes.isEmpty }
+
+    mutating func add(_ pipe: PipeWriter) {
+        pipes.append(pipe)
+    }
+
+    mutating func remove(_ id: UnsafeMutableRawPointer) {
+        guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
+        pipes.remove(at: index)
+        if next > index { next -= 1 }
+        if next >= pipes.count { next = 0 }
+    }
+
+    mutating func removeAll() {
+        pipes.removeAll()
+        next = 0
+    }
+
+    /// The next pipe in turn that has room, or `nil` when every pipe is full (or there is none).
+    /// Advances the turn past the pipe returned.
+    @inline(__always)
+    mutating func pickWritable() -> PipeWriter? {
+        let count = pipes.count
+        if count == 1 {
+            let pipe = pipes[0]
+            return pipe.hasRoom() ? pipe : nil
+        }
+        var index = next
+        for _ in 0..<count {
+            let pipe = pipes[index]
+            index += 1
+            if index == count { index = 0 }
+            if pipe.hasRoom() {
+                next = index
+                return pipe
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,62 @@
+import Synchronization
+
+/// A socket's command queue: how other threads hand it topology changes.
+///
+/// Peers attach and detach pipes from their own threads; the owning thread drains the
+/// mailbox at the start of its next operation (and whenever a wait wakes), so the socket's
+/// pipe lists are only ever touched by the socket's owner and the data path stays lock-free.
+/// Checking for commands costs one load of a flag that only changes when a command is posted.
+final class Mailbox: Sendable {
+    private struct State: ~Copyable {
+        var commands: [Command] = []
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let flag = Atomic<Bool>(false)
+
+    /// Whether commands may be waiting; cheap enough for every operation.
+    @inline(__always)
+    var hasCommands: Bool { flag.load(ordering: .relaxed) }
+
+    /// Queues `command`; `false` when the mailbox is closed (the socket is gone).
+    @discardableResult
+    func post(_ command: Command) -> Bool {
+        state.withLock { state in
+            guard !state.closed else { return false }
+            state.commands.append(command)
+            flag.store(true, ordering: .releasing)
+            return true
+        }
+    }
+
+    /// Removes and returns every queued command, oldest first.
+    func take() -> [Command] {
+        state.withLock { state in
+            flag.store(false, ordering: .relaxed)
+            let commands = state.commands
+            state.commands = []
+            return commands
+        }
+    }
+
+    /// Refuses later posts and returns what was still queued.
+    func close() -> [Command] {
+        state.withLock { state in
+            state.closed = true
+            flag.store(false, ordering: .relaxed)
+            let commands = state.commands
+            state.commands = []
+            return commands
+        }
+    }
+}
+
+/// A topology change posted to a socket by another thread.
+enum Command: Sendable {
+    /// A peer connected to an endpoint this socket had bound: start using the connection.
+    case attach(Attachment)
+    /// The peer of this connection closed or disconnected: stop writing to it, read what it
+    /// already sent, then drop it.
+    case detach(Connection)
+}

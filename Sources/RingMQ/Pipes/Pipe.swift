@@ -1,0 +1,168 @@
+import Synchronization
+
+/// A one-way, single-producer single-consumer, lock-free message queue between two sockets.
+///
+/// The queue is a linked list of ``Chunk``s. The writer fills slots and publishes the number
+/// of messages written; the reader empties slots and publishes the number read. Each side
+/// keeps a private cached copy of the other's count and reloads it only when its cached view
+/// says "full" or "empty", so in steady state each side writes only its own cache line.
+/// A chunk the reader has finished goes to a one-slot spare, which the writer takes before it
+/// allocates; in steady state no message costs an allocation.
+///
+/// The capacity limit counts whole messages (a multipart message is one slot). It may grow
+/// while the pipe is in use: a connect-before-bind pipe starts at the writer's send HWM and
+/// gains the reader's receive HWM when the bind happens.
+///
+/// The `Pipe` object owns the memory; the hot path uses ``PipeWriter`` and ``PipeReader``,
+/// trivial structs of raw pointers, so neither side touches the object's reference count.
+///
+/// `@unchecked Sendable`: after `init`, the writer state is touched only by the writing
+/// socket's thread and the reader state only by the reading socket's thread; what they share is
+/// atomic. `deinit` runs when neither side holds the pipe any longer.
+final class Pipe: @unchecked Sendable {
+    /// Marks "no limit" in the limit word.
+    static let unbounded = UInt64.max
+
+    private let base: UnsafeMutableRawPointer
+    private let lifetime = Mutex<[Signal]>([])
+
+    var writer: PipeWriter { PipeWriter(base: base) }
+    var reader: PipeReader { PipeReader(base: base) }
+
+    /// Creates an empty pipe holding at most `limit` messages (``Pipe/unbounded`` for no limit).
+    init(limit: UInt64) {
+        base = .allocate(byteCount: PipeLayout.byteCount, alignment: PipeLayout.alignment)
+        let first = Chunk.allocate()
+        let writerState = (base + PipeLayout.writerOffset).bindMemory(to: PipeWriterState.self, capacity: 1)
+        writerState.initialize(to: PipeWriterState(chunk: first, limit: limit))
+        let readerState = (base + PipeLayout.readerOffset).bindMemory(to: PipeReaderState.self, capacity: 1)
+        readerState.initialize(to: PipeReaderState(chunk: first, limit: limit))
+        let shared = (base + PipeLayout.sharedOffset).bindMemory(to: PipeSharedState.self, capacity: 1)
+        shared.initialize(to: PipeSharedState(limit: limit))
+    }
+
+    deinit {
+        let writerState = (base + PipeLayout.writerOffset).assumingMemoryBound(to: PipeWriterState.self)
+        let readerState = (base + PipeLayout.readerOffset).assumingMemoryBound(to: PipeReaderState.self)
+        let shared = (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
+        // Destroy the messages nobody read, then every chunk from the reader's to the writer's.
+        var chunk = readerState.pointee.chunk
+        var slot = readerState.pointee.slot
+        var left = writerState.pointee.written &- readerState.pointee.read
+        while left > 0 {
+            Chunk.slots(chunk).advanced(by: slot).deinitialize(count: 1)
+            left -= 1
+            slot += 1
+            if slot == Chunk.capacity, let next = Chunk.next(chunk) {
+                Chunk.deallocate(chunk)
+                chunk = next
+                slot = 0
+            }
+        }
+        while let next = Chunk.next(chunk), chunk != writerState.pointee.chunk {
+            Chunk.deallocate(chunk)
+            chunk = next
+        }
+        Chunk.deallocate(chunk)
+        if let spare = UnsafeMutableRawPointer(bitPattern: shared.pointee.spare.load(ordering: .acquiring)) {
+            Chunk.deallocate(spare)
+        }
+        writerState.deinitialize(count: 1)
+        readerState.deinitialize(count: 1)
+        shared.deinitialize(count: 1)
+        base.deallocate()
+    }
+
+    /// Names the signal to notify when a message arrives (the reading socket's).
+    func attachReader(_ signal: Signal) {
+        lifetime.withLock { $0.append(signal) }
+        shared.pointee.readerWake.store(UInt(bitPattern: signal.word), ordering: .releasing)
+    }
+
+    /// Names the signal to notify when room is freed (the writing socket's).
+    func attachWriter(_ signal: Signal) {
+        lifetime.withLock { $0.append(signal) }
+        shared.pointee.writerWake.store(UInt(bitPattern: signal.word), ordering: .releasing)
+    }
+
+    /// Replaces the limit (used when a pending connection forms and the reader's HWM joins).
+    func setLimit(_ limit: UInt64) {
+        shared.pointee.limit.store(limit, ordering: .releasing)
+        // A writer waiting for room may now have some.
+        if let word = UnsafeMutablePointer<Atomic<UInt32>>(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring)) {
+            Signal.notify(word)
+        }
+    }
+
+    /// The current limit, ``Pipe/unbounded`` for none.
+    var limit: UInt64 { shared.pointee.limit.load(ordering: .acquiring) }
+
+    private var shared: UnsafeMutablePointer<PipeSharedState> {
+        (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
+    }
+}
+
+/// Where each part of a pipe's state lives: each on its own pair of cache lines (128 bytes,
+/// because x86's adjacent-line prefetcher pulls lines in pairs).
+enum PipeLayout {
+    static let alignment = 128
+    static let writerOffset = 0
+    static let readerOffset = 128
+    static let sharedOffset = 256
+    static let byteCount = 384
+}
+
+/// State only the writing socket's thread touches, plus the count it publishes.
+struct PipeWriterState: ~Copyable {
+    /// Messages written and visible to the reader.
+    let published = Atomic<UInt64>(0)
+    var chunk: UnsafeMutableRawPointer
+    var slot = 0
+    var written: UInt64 = 0
+    /// The reader's published count, as last seen.
+    var readSeen: UInt64 = 0
+    var limitSeen: UInt64
+    /// The reading socket's signal, once known.
+    var readerWake: UnsafeMutablePointer<Atomic<UInt32>>?
+
+    init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
+        self.chunk = chunk
+        self.limitSeen = limit
+    }
+}
+
+/// State only the reading socket's thread touches, plus the count it publishes.
+struct PipeReaderState: ~Copyable {
+    /// Messages read, as published to the writer.
+    let published = Atomic<UInt64>(0)
+    var chunk: UnsafeMutableRawPointer
+    var slot = 0
+    var read: UInt64 = 0
+    /// The writer's published count, as last seen.
+    var writtenSeen: UInt64 = 0
+    /// Progress is published at least every `batch` messages, and whenever the pipe is seen empty.
+    var batch: UInt64
+    var unpublished: UInt64 = 0
+    /// The writing socket's signal, once known.
+    var writerWake: UnsafeMutablePointer<Atomic<UInt32>>?
+
+    init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
+        self.chunk = chunk
+        // Never hold back more than half the queue, and publish often enough to keep a
+        // blocked writer moving.
+        batch = limit == Pipe.unbounded ? 64 : max(1, min(limit / 2, 64))
+    }
+}
+
+/// State both sides read; written rarely.
+struct PipeSharedState: ~Copyable {
+    let limit: Atomic<UInt64>
+    /// One recycled chunk (its address, or 0).
+    let spare = Atomic<UInt>(0)
+    let readerWake = Atomic<UInt>(0)
+    let writerWake = Atomic<UInt>(0)
+
+    init(limit: UInt64) {
+        self.limit = Atomic(limit)
+    }
+}

@@ -1,0 +1,179 @@
+import Synchronization
+
+/// The writing end of a ``Pipe``: used only by the writing socket's thread.
+///
+/// A trivial value (raw pointers only), so copying it or calling it costs no reference counting.
+///
+/// `@unchecked Sendable`: it moves to the reader's socket inside a mailbox command (under a
+/// lock); after that only the socket using it touches it. The ``Pipe`` it points into is
+/// kept alive by the socket's ``Attachment``.
+struct PipeWriter: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+
+    @inline(__always)
+    private var state: UnsafeMutablePointer<PipeWriterState> {
+        (base + PipeLayout.writerOffset).assumingMemoryBound(to: PipeWriterState.self)
+    }
+
+    @inline(__always)
+    private var readerState: UnsafeMutablePointer<PipeReaderState> {
+        (base + PipeLayout.readerOffset).assumingMemoryBound(to: PipeReaderState.self)
+    }
+
+    @inline(__always)
+    private var shared: UnsafeMutablePointer<PipeSharedState> {
+        (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
+    }
+
+    /// Identifies the pipe.
+    var id: UnsafeMutableRawPointer { base }
+
+    /// Whether one more message fits. Reloads the reader's progress only when the cached view
+    /// says the pipe is full.
+    @inline(__always)
+    func hasRoom() -> Bool {
+        let s = state
+        if s.pointee.written &- s.pointee.readSeen < s.pointee.limitSeen { return true }
+        return refreshRoom()
+    }
+
+    @inline(never)
+    private func refreshRoom() -> Bool {
+        let s = state
+        // Sequentially consistent: this load is the re-check of a writer about to sleep.
+        s.pointee.readSeen = readerState.pointee.published.load(ordering: .sequentiallyConsistent)
+        s.pointee.limitSeen = shared.pointee.limit.load(ordering: .acquiring)
+        return s.pointee.written &- s.pointee.readSeen < s.pointee.limitSeen
+    }
+
+    /// Appends `message`. The caller has checked ``hasRoom()``.
+    @inline(__always)
+    func write(_ message: consuming Message) {
+        let s = state
+        Chunk.slots(s.pointee.chunk).advanced(by: s.pointee.slot).initialize(to: message)
+        s.pointee.slot &+= 1
+        if s.pointee.slot == Chunk.capacity { advanceChunk() }
+        s.pointee.written &+= 1
+        // Sequentially consistent: orders this publish before the read of the reader's signal
+        // (the writer's half of the eventcount handshake).
+        s.pointee.published.store(s.pointee.written, ordering: .sequentiallyConsistent)
+        if let wake = s.pointee.readerWake {
+            Signal.notifyIfWaiting(wake)
+        } else {
+            notifyReaderSlow()
+        }
+    }
+
+    @inline(never)
+    private func advanceChunk() {
+        let s = state
+        let spare = shared.pointee.spare.exchange(0, ordering: .acquiringAndReleasing)
+        let next = UnsafeMutableRawPointer(bitPattern: spare) ?? Chunk.allocate()
+        Chunk.setNext(next, nil)
+        // The link is written before the count that makes the chunk's last slot visible.
+        Chunk.setNext(s.pointee.chunk, next)
+        s.pointee.chunk = next
+        s.pointee.slot = 0
+    }
+
+    @inline(never)
+    private func notifyReaderSlow() {
+        guard let wake = UnsafeMutablePointer<Atomic<UInt32>>(
+            bitPattern: shared.pointee.readerWake.load(ordering: .acquiring)
+        ) else { return }
+        state.pointee.readerWake = wake
+        Signal.notifyIfWaiting(wake)
+    }
+
+    /// Messages written and not yet seen read (an upper bound of what is queued).
+    var queuedEstimate: UInt64 {
+        state.pointee.written &- readerState.pointee.published.load(ordering: .relaxed)
+    }
+}
+
+/// The reading end of a ``Pipe``: used only by the reading socket's thread.
+///
+/// `@unchecked Sendable`: as for ``PipeWriter``.
+struct PipeReader: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+
+    @inline(__always)
+    private var state: UnsafeMutablePointer<PipeReaderState> {
+        (base + PipeLayout.readerOffset).assumingMemoryBound(to: PipeReaderState.self)
+    }
+
+    @inline(__always)
+    private var writerState: UnsafeMutablePointer<PipeWriterState> {
+        (base + PipeLayout.writerOffset).assumingMemoryBound(to: PipeWriterState.self)
+    }
+
+    @inline(__always)
+    private var shared: UnsafeMutablePointer<PipeSharedState> {
+        (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
+    }
+
+    /// Identifies the pipe.
+    var id: UnsafeMutableRawPointer { base }
+
+    /// Whether a message is waiting. Reloads the writer's count only when the cached view is empty.
+    @inline(__always)
+    func hasMessage() -> Bool {
+        let s = state
+        if s.pointee.read != s.pointee.writtenSeen { return true }
+        return refreshMessages()
+    }
+
+    @inline(never)
+    private func refreshMessages() -> Bool {
+        let s = state
+        // Sequentially consistent: this load is the re-check of a reader about to sleep.
+        s.pointee.writtenSeen = writerState.pointee.published.load(ordering: .sequentiallyConsistent)
+        if s.pointee.read != s.pointee.writtenSeen { return true }
+        // Seen empty: hand back any progress not yet published, so a writer can use the room.
+        if s.pointee.unpublished > 0 { publishProgress() }
+        return false
+    }
+
+    /// Removes and returns the oldest message, or `nil` when the pipe is empty.
+    @inline(__always)
+    func read() -> Message? {
+        guard hasMessage() else { return nil }
+        let s = state
+        let message = Chunk.slots(s.pointee.chunk).advanced(by: s.pointee.slot).move()
+        s.pointee.slot &+= 1
+        if s.pointee.slot == Chunk.capacity { advanceChunk() }
+        s.pointee.read &+= 1
+        s.pointee.unpublished &+= 1
+        if s.pointee.unpublished >= s.pointee.batch || s.pointee.read == s.pointee.writtenSeen {
+            publishProgress()
+        }
+        return message
+    }
+
+    @inline(never)
+    private func advanceChunk() {
+        let s = state
+        let finished = s.pointee.chunk
+        // The writer linked the next chunk before it published this chunk's last message.
+        s.pointee.chunk = Chunk.next(finished)!
+        s.pointee.slot = 0
+        let displaced = shared.pointee.spare.exchange(UInt(bitPattern: finished), ordering: .acquiringAndReleasing)
+        if let displaced = UnsafeMutableRawPointer(bitPattern: displaced) {
+            Chunk.deallocate(displaced)
+        }
+    }
+
+    @inline(never)
+    private func publishProgress() {
+        let s = state
+        s.pointee.unpublished = 0
+        // Sequentially consistent: orders this publish before the read of the writer's signal.
+        s.pointee.published.store(s.pointee.read, ordering: .sequentiallyConsistent)
+        if s.pointee.writerWake == nil {
+            s.pointee.writerWake = UnsafeMutablePointer(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring))
+        }
+        if let wake = s.pointee.writerWake {
+            Signal.notifyIfWaiting(wake)
+        }
+    }
+}

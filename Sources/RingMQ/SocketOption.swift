@@ -1,0 +1,111 @@
+/// A socket option with its value, for ``Socket/setOption(_:)``: the throwing way to set options.
+///
+/// Every option is also a property on ``Socket``; a property setter given an invalid value
+/// traps with the same message this form throws. Use `setOption(_:)` when the value comes
+/// from input you do not control.
+///
+/// ```swift
+/// try socket.setOption(.sendHighWaterMark(10))
+/// socket.receiveTimeout = .milliseconds(100)
+/// ```
+public enum SocketOption: Sendable, Hashable {
+    /// Messages queued per outbound connection before `send` waits (PUSH, PAIR, …) or drops
+    /// (PUB); 0 for no limit. ZMQ_SNDHWM. Applies to connections made after it is set.
+    case sendHighWaterMark(Int)
+    /// Messages queued per inbound connection; 0 for no limit. ZMQ_RCVHWM. Applies to
+    /// connections made after it is set.
+    case receiveHighWaterMark(Int)
+    /// How long `send` may wait; `nil` forever, `.zero` never. ZMQ_SNDTIMEO.
+    case sendTimeout(Duration?)
+    /// How long `receive` may wait; `nil` forever, `.zero` never. ZMQ_RCVTIMEO.
+    case receiveTimeout(Duration?)
+    /// How long messages sent on a connection that has not formed yet (connect before bind)
+    /// are kept after `close()`; `nil` until the bind, `.zero` dropped at once. ZMQ_LINGER.
+    case linger(Duration?)
+    /// This socket's identity as seen by a ROUTER peer: 1 to 255 bytes, not starting with a
+    /// zero byte. ZMQ_ROUTING_ID.
+    case routingID(Frame?)
+    /// ROUTER: fail on unroutable messages instead of dropping them. ZMQ_ROUTER_MANDATORY.
+    case routerMandatory(Bool)
+    /// Keep only the newest incoming message. ZMQ_CONFLATE.
+    case conflate(Bool)
+    /// XPUB: pass every subscription up, duplicates too. ZMQ_XPUB_VERBOSE.
+    case xpubVerbose(Bool)
+    /// XPUB: wait instead of dropping when a subscriber is full. ZMQ_XPUB_NODROP.
+    case xpubNoDrop(Bool)
+    /// SUB/PUB: deliver what matches no subscription. ZMQ_INVERT_MATCHING.
+    case invertMatching(Bool)
+}
+
+extension SocketOption {
+    /// Checks the value, and that the option means something for `type`.
+    func validate(for type: SocketType) throws(RingMQError) {
+        switch self {
+        case .sendHighWaterMark(let value), .receiveHighWaterMark(let value):
+            if value < 0 {
+                throw .invalidOption("\(name) must be 0 (no limit) or positive, not \(value)")
+            }
+        case .sendTimeout(let value), .receiveTimeout(let value), .linger(let value):
+            if let value, value < .zero {
+                throw .invalidOption("\(name) must be nil (wait forever), .zero (never wait) or positive, not \(value)")
+            }
+        case .routingID(let value):
+            if let value, value.isEmpty || value.count > 255 {
+                throw .invalidOption("routingID must be 1 to 255 bytes, not \(value.count)")
+            }
+            if let value, value.withUnsafeBytes({ $0.first == 0 }) {
+                throw .invalidOption("routingID must not start with a zero byte: ROUTER reserves those for the ids it generates")
+            }
+        case .routerMandatory(let on):
+            if on { try Self.require(type, in: [.router], for: "routerMandatory") }
+        case .xpubVerbose(let on):
+            if on { try Self.require(type, in: [.xpub], for: "xpubVerbose") }
+        case .xpubNoDrop(let on):
+            if on { try Self.require(type, in: [.xpub], for: "xpubNoDrop") }
+        case .invertMatching(let on):
+            if on { try Self.require(type, in: [.pub, .sub, .xpub], for: "invertMatching") }
+        case .conflate(let on):
+            if on { try Self.require(type, in: [.sub], for: "conflate") }
+        }
+    }
+
+    private static func require(_ type: SocketType, in types: [SocketType], for name: String) throws(RingMQError) {
+        guard types.contains(type) else {
+            let list = types.map(\.description).joined(separator: ", ")
+            throw .invalidOption("\(name) applies to \(list) sockets, not \(type)")
+        }
+    }
+
+    /// The option's property name on ``Socket``.
+    var name: String {
+        switch self {
+        case .sendHighWaterMark: "sendHighWaterMark"
+        case .receiveHighWaterMark: "receiveHighWaterMark"
+        case .sendTimeout: "sendTimeout"
+        case .receiveTimeout: "receiveTimeout"
+        case .linger: "linger"
+        case .routingID: "routingID"
+        case .routerMandatory: "routerMandatory"
+        case .conflate: "conflate"
+        case .xpubVerbose: "xpubVerbose"
+        case .xpubNoDrop: "xpubNoDrop"
+        case .invertMatching: "invertMatching"
+        }
+    }
+
+    func apply(to options: inout SocketOptions) {
+        switch self {
+        case .sendHighWaterMark(let value): options.sendHighWaterMark = value
+        case .receiveHighWaterMark(let value): options.receiveHighWaterMark = value
+        case .sendTimeout(let value): options.sendTimeout = value
+        case .receiveTimeout(let value): options.receiveTimeout = value
+        case .linger(let value): options.linger = value
+        case .routingID(let value): options.routingID = value
+        case .routerMandatory(let value): options.routerMandatory = value
+        case .conflate(let value): options.conflate = value
+        case .xpubVerbose(let value): options.xpubVerbose = value
+        case .xpubNoDrop(let value): options.xpubNoDrop = value
+        case .invertMatching(let value): options.invertMatching = value
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// The messaging pattern role of a socket, named after ZeroMQ's socket types.
+///
+/// Which types can talk to each other, and how each routes messages, follows ZeroMQ
+/// (`zmq_socket(3)` and RFCs 28–31).
+public enum SocketType: Sendable, CaseIterable, Hashable {
+    /// Exclusive two-way channel to exactly one other PAIR (ZMQ_PAIR).
+    case pair
+    /// Sends round-robin to PULL peers (ZMQ_PUSH).
+    case push
+    /// Receives fair-queued from PUSH peers (ZMQ_PULL).
+    case pull
+    /// Publishes to matching subscribers, never waits (ZMQ_PUB).
+    case pub
+    /// Receives what matches its subscriptions (ZMQ_SUB).
+    case sub
+    /// PUB that also receives subscription messages (ZMQ_XPUB).
+    case xpub
+    /// SUB that subscribes by sending subscription messages (ZMQ_XSUB).
+    case xsub
+    /// Sends a request, then receives its reply, strictly alternating (ZMQ_REQ).
+    case req
+    /// Receives a request, then sends its reply, strictly alternating (ZMQ_REP).
+    case rep
+    /// Round-robin out, fair-queue in, no envelope rules (ZMQ_DEALER).
+    case dealer
+    /// Routes by routing id; prepends the sender's id to what it receives (ZMQ_ROUTER).
+    case router
+
+    /// The socket types this type may be connected to.
+    public var compatiblePeers: Set<SocketType> {
+        switch self {
+        case .pair: [.pair]
+        case .push: [.pull]
+        case .pull: [.push]
+        case .pub, .xpub: [.sub, .xsub]
+        case .sub, .xsub: [.pub, .xpub]
+        case .req: [.rep, .router]
+        case .rep: [.req, .dealer]
+        case .dealer: [.router, .rep, .dealer]
+        case .router: [.dealer, .req, .router]
+        }
+    }
+
+    /// Whether this type can send messages at all.
+    public var canSend: Bool { self != .pull && self != .sub }
+
+    /// Whether this type can receive messages at all.
+    public var canReceive: Bool { self != .push && self != .pub }
+
+    /// Whether this release of RingMQ implements the type; the others are refused by
+    /// ``Context/socket(_:)`` with ``RingMQError/operationNotSupported(_:)``.
+    var isImplemented: Bool {
+        switch self {
+        case .pair, .push, .pull: true
+        default: false
+        }
+    }
+
+    /// Whether the type accepts only one peer in total.
+    var isExclusive: Bool { self == .pair }
+
+    /// "PUSH, PULL" style list of compatible peers, for error messages.
+    var compatiblePeerList: String {
+        SocketType.allCases.filter { compatiblePeers.contains($0) }.map(\.description).joined(separator: ", ")
+    }
+}
+
+extension SocketType: CustomStringConvertible {
+    /// The ZeroMQ name of the type, in capitals (`PUSH`, `XPUB`, …).
+    public var description: String {
+        switch self {
+        case .pair: "PAIR"
+        case .push: "PUSH"
+        case .pull: "PULL"
+        case .pub: "PUB"
+        case .sub: "SUB"
+        case .xpub: "XPUB"
+        case .xsub: "XSUB"
+        case .req: "REQ"
+        case .rep: "REP"
+        case .dealer: "DEALER"
+        case .router: "ROUTER"
+        }
+    }
+}
