@@ -3,8 +3,15 @@
 #include <errno.h>
 #include <time.h>
 
+int64_t ringmq_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
 #if defined(__linux__)
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,7 +32,20 @@ void ringmq_futex_wake_all(uint32_t *word) {
     syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL, NULL, 0);
 }
 
+int ringmq_membarrier_register(void) {
+    long supported = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (supported < 0 || !(supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return -1;
+    return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 0 : -1;
+}
+
+void ringmq_membarrier(void) {
+    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+}
+
 #else
+int ringmq_membarrier_register(void) { return -1; }
+void ringmq_membarrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+
 // Portable fallback: emulates the futex contract with a small table of mutex/condition pairs.
 // The word is checked under the bucket's mutex, and wakers take the same mutex before they
 // broadcast, so a change made before the wake can never slip between check and sleep.

@@ -2,7 +2,9 @@
 ///
 /// Frames of up to ``Frame/inlineCapacity`` bytes are stored inside the value itself and never
 /// touch the heap. Longer frames live in one immutable heap buffer that every copy shares, so
-/// copying a frame, or publishing it to many subscribers, never copies its bytes.
+/// copying a frame, or publishing it to many subscribers, never copies its bytes. Buffers of
+/// up to 4 KiB are recycled per thread once no frame refers to them any more, so a steady
+/// stream of such frames makes no allocation either.
 ///
 /// Equality and hashing are over the bytes.
 public struct Frame: Sendable {
@@ -30,7 +32,6 @@ public struct Frame: Sendable {
     }
 
     /// A frame holding a copy of `bytes`.
-    @inlinable
     public init(_ bytes: some Sequence<UInt8>) {
         if let frame = bytes.withContiguousStorageIfAvailable({ Frame(copying: UnsafeRawBufferPointer($0)) }) {
             self = frame
@@ -47,7 +48,6 @@ public struct Frame: Sendable {
     }
 
     /// A frame holding a copy of the bytes in `buffer`.
-    @inlinable
     public init(copying buffer: UnsafeRawBufferPointer) {
         if buffer.count <= Frame.inlineCapacity {
             var words: InlineBytes = (0, 0, 0)
@@ -56,7 +56,7 @@ public struct Frame: Sendable {
             }
             storage = .inline(words, UInt8(truncatingIfNeeded: buffer.count))
         } else {
-            storage = .shared(SharedBytes(buffer: FrameBuffer.make(copying: buffer)))
+            storage = .shared(SharedBytes(buffer: FrameBufferPool.buffer(copying: buffer)))
         }
     }
 
@@ -152,16 +152,25 @@ struct SharedBytes: @unchecked Sendable {
 
 /// The heap storage of a frame longer than ``Frame/inlineCapacity``: the byte count in the
 /// header, the bytes tail-allocated after it, never mutated after `make(copying:)`.
+///
+/// A buffer is rewritten only by ``FrameBufferPool``, and only while the pool holds the sole
+/// reference to it, so no frame ever sees its bytes change.
 @usableFromInline
 final class FrameBuffer: ManagedBuffer<Int, UInt8> {
-    @usableFromInline
-    static func make(copying source: UnsafeRawBufferPointer) -> FrameBuffer {
-        let buffer = FrameBuffer.create(minimumCapacity: source.count) { _ in source.count }
-        buffer.withUnsafeMutablePointerToElements { elements in
+    static func make(copying source: UnsafeRawBufferPointer, capacity: Int? = nil) -> FrameBuffer {
+        let buffer = FrameBuffer.create(minimumCapacity: capacity ?? source.count) { _ in source.count }
+        let frameBuffer = unsafeDowncast(buffer, to: FrameBuffer.self)
+        frameBuffer.overwrite(with: source)
+        return frameBuffer
+    }
+
+    /// Replaces the bytes; only for a buffer nobody else references.
+    func overwrite(with source: UnsafeRawBufferPointer) {
+        withUnsafeMutablePointers { header, elements in
+            header.pointee = source.count
             if let base = source.baseAddress {
                 UnsafeMutableRawPointer(elements).copyMemory(from: base, byteCount: source.count)
             }
         }
-        return unsafeDowncast(buffer, to: FrameBuffer.self)
     }
 }

@@ -56,7 +56,7 @@ public final class Socket: @unchecked Sendable {
     /// - Throws: ``RingMQError/timedOut`` when ``sendTimeout`` passes first;
     ///   ``RingMQError/operationNotSupported(_:)`` for a type that cannot send or a message
     ///   without frames; ``RingMQError/socketClosed``; ``RingMQError/terminated``.
-    public func send(_ message: Message) throws {
+    public func send(_ message: consuming Message) throws {
         enter(.send)
         defer { leave() }
         guard try deliver(message, timeout: state.pointee.options.sendTimeout) else {
@@ -68,7 +68,7 @@ public final class Socket: @unchecked Sendable {
     ///
     /// - Returns: `true` if the message was queued, `false` where ``send(_:)`` would have waited.
     /// - Throws: as ``send(_:)``, except ``RingMQError/timedOut``.
-    public func trySend(_ message: Message) throws -> Bool {
+    public func trySend(_ message: consuming Message) throws -> Bool {
         enter(.trySend)
         defer { leave() }
         return try deliver(message, timeout: .zero)

@@ -12,6 +12,27 @@ int ringmq_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 /// Wakes every thread sleeping in `ringmq_futex_wait` on `word`.
 void ringmq_futex_wake_all(uint32_t *word);
 
+/// Registers the process for expedited private membarrier(2). Returns 0 when available; the
+/// fast paths may then publish with plain stores (see `ringmq_membarrier`).
+int ringmq_membarrier_register(void);
+
+/// Makes every running thread of the process execute a full memory barrier before it returns:
+/// the slow half of an asymmetric Dekker handshake, paid only by a thread about to sleep.
+void ringmq_membarrier(void);
+
+/// Monotonic clock in nanoseconds.
+int64_t ringmq_monotonic_ns(void);
+
+/// Stops the compiler from moving memory accesses across this point (no CPU fence).
+static inline void ringmq_compiler_barrier(void) {
+    __asm__ __volatile__("" ::: "memory");
+}
+
+/// Asks for the cache line at `address` in a writable state, ahead of a write.
+static inline void ringmq_prefetch_for_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
+}
+
 /// A spin-loop hint (PAUSE on x86, YIELD on ARM): lets the sibling hyper-thread run and saves power.
 static inline void ringmq_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -3,14 +3,10 @@ import CRingMQShims
 /// The data path: hand a message to a peer pipe, take one from a peer pipe, and wait when
 /// neither is possible yet.
 extension Socket {
-    /// Polls before parking: a peer on another core usually answers within a few microseconds,
-    /// far sooner than a futex sleep and wake-up round trip.
-    static let spinLimit = 64
-
     /// Queues `message`, waiting up to `timeout` (`.zero`: not at all). `false` when the time
     /// ran out.
     @inline(__always)
-    func deliver(_ message: Message, timeout: Duration?) throws -> Bool {
+    func deliver(_ message: consuming Message, timeout: Duration?) throws -> Bool {
         try checkUsable()
         guard type.canSend else { throw cannot("send") }
         guard !message.isEmpty else {
@@ -20,6 +16,7 @@ extension Socket {
         if port.mailbox.hasCommands { processCommands() }
         if let pipe = state.pointee.outbound.pickWritable() {
             pipe.write(message)
+            state.pointee.lastWasSend = true
             return true
         }
         if timeout == .zero { return false }
@@ -27,35 +24,34 @@ extension Socket {
     }
 
     @inline(never)
-    private func waitToDeliver(_ message: Message, deadline: Deadline) throws -> Bool {
-        var spins = 0
+    private func waitToDeliver(_ message: consuming Message, deadline: Deadline) throws -> Bool {
+        // Waiting for room: the reader frees it in batches, so poll at the long interval.
+        var spin = SpinPolicy(expectingReply: false)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
             if port.mailbox.hasCommands { processCommands() }
             if let pipe = state.pointee.outbound.pickWritable() {
                 pipe.write(message)
+                state.pointee.lastWasSend = true
                 return true
             }
-            if spins < Socket.spinLimit {
-                spins += 1
-                ringmq_cpu_relax()
-                continue
-            }
+            if spin.pause() { continue }
             let word = port.signal.word
             let key = Signal.prepareWait(word)
             // Re-check everything a waker may have changed, now that it can see us waiting.
             if context.isTerminated || port.mailbox.hasCommands {
-                Signal.cancelWait(word)
+                Signal.cancelWait(word, key: key)
                 continue
             }
             if let pipe = state.pointee.outbound.pickWritable() {
-                Signal.cancelWait(word)
+                Signal.cancelWait(word, key: key)
                 pipe.write(message)
+                state.pointee.lastWasSend = true
                 return true
             }
             let remaining = deadline.remaining
             if let remaining, remaining <= .zero {
-                Signal.cancelWait(word)
+                Signal.cancelWait(word, key: key)
                 return false
             }
             Signal.wait(word, key: key, timeout: remaining)
@@ -69,7 +65,10 @@ extension Socket {
         try checkUsable()
         guard type.canReceive else { throw cannot("receive") }
         if port.mailbox.hasCommands { processCommands() }
-        if let message = state.pointee.inbound.read() { return message }
+        if let message = state.pointee.inbound.read() {
+            state.pointee.lastWasSend = false
+            return message
+        }
         releaseDrainedPipes()
         if timeout == .zero { return nil }
         return try waitToCollect(deadline: Deadline(timeout: timeout))
@@ -77,30 +76,27 @@ extension Socket {
 
     @inline(never)
     private func waitToCollect(deadline: Deadline) throws -> Message? {
-        var spins = 0
+        var spin = SpinPolicy(expectingReply: state.pointee.lastWasSend)
+        state.pointee.lastWasSend = false
         while true {
             if context.isTerminated { throw RingMQError.terminated }
             if port.mailbox.hasCommands { processCommands() }
             if let message = state.pointee.inbound.read() { return message }
             releaseDrainedPipes()
-            if spins < Socket.spinLimit {
-                spins += 1
-                ringmq_cpu_relax()
-                continue
-            }
+            if spin.pause() { continue }
             let word = port.signal.word
             let key = Signal.prepareWait(word)
             if context.isTerminated || port.mailbox.hasCommands {
-                Signal.cancelWait(word)
+                Signal.cancelWait(word, key: key)
                 continue
             }
             if let message = state.pointee.inbound.read() {
-                Signal.cancelWait(word)
+                Signal.cancelWait(word, key: key)
                 return message
             }
             let remaining = deadline.remaining
             if let remaining, remaining <= .zero {
-                Signal.cancelWait(word)
+                Signal.cancelWait(word, key: key)
                 return nil
             }
             Signal.wait(word, key: key, timeout: remaining)

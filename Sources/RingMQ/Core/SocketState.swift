@@ -12,6 +12,8 @@ struct SocketState {
     var bound: Set<EndpointName> = []
     var connected: Set<EndpointName> = []
     var closed = false
+    /// Whether the last message moved was sent (so a reply may be imminent); see ``SpinPolicy``.
+    var lastWasSend = false
 }
 
 /// The socket's option values (see the properties on ``Socket``).

@@ -39,6 +39,8 @@ final class Pipe: @unchecked Sendable {
         readerState.initialize(to: PipeReaderState(chunk: first, limit: limit))
         let shared = (base + PipeLayout.sharedOffset).bindMemory(to: PipeSharedState.self, capacity: 1)
         shared.initialize(to: PipeSharedState(limit: limit))
+        (base + PipeLayout.writtenOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
+        (base + PipeLayout.readOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
     }
 
     deinit {
@@ -70,6 +72,8 @@ final class Pipe: @unchecked Sendable {
         writerState.deinitialize(count: 1)
         readerState.deinitialize(count: 1)
         shared.deinitialize(count: 1)
+        (base + PipeLayout.writtenOffset).assumingMemoryBound(to: Atomic<UInt64>.self).deinitialize(count: 1)
+        (base + PipeLayout.readOffset).assumingMemoryBound(to: Atomic<UInt64>.self).deinitialize(count: 1)
         base.deallocate()
     }
 
@@ -104,18 +108,22 @@ final class Pipe: @unchecked Sendable {
 
 /// Where each part of a pipe's state lives: each on its own pair of cache lines (128 bytes,
 /// because x86's adjacent-line prefetcher pulls lines in pairs).
+///
+/// The published counts sit apart from the private state of the side that writes them: the
+/// other side polls a count while it waits, and each poll would otherwise pull the owner's
+/// private fields away from it too.
 enum PipeLayout {
     static let alignment = 128
     static let writerOffset = 0
-    static let readerOffset = 128
-    static let sharedOffset = 256
-    static let byteCount = 384
+    static let writtenOffset = 128
+    static let readerOffset = 256
+    static let readOffset = 384
+    static let sharedOffset = 512
+    static let byteCount = 640
 }
 
-/// State only the writing socket's thread touches, plus the count it publishes.
+/// State only the writing socket's thread touches.
 struct PipeWriterState: ~Copyable {
-    /// Messages written and visible to the reader.
-    let published = Atomic<UInt64>(0)
     var chunk: UnsafeMutableRawPointer
     var slot = 0
     var written: UInt64 = 0
@@ -124,6 +132,8 @@ struct PipeWriterState: ~Copyable {
     var limitSeen: UInt64
     /// The reading socket's signal, once known.
     var readerWake: UnsafeMutablePointer<Atomic<UInt32>>?
+    /// ``Fence/isAsymmetric``, cached beside the data it guards.
+    let asymmetric = Fence.isAsymmetric
 
     init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
         self.chunk = chunk
@@ -131,10 +141,8 @@ struct PipeWriterState: ~Copyable {
     }
 }
 
-/// State only the reading socket's thread touches, plus the count it publishes.
+/// State only the reading socket's thread touches.
 struct PipeReaderState: ~Copyable {
-    /// Messages read, as published to the writer.
-    let published = Atomic<UInt64>(0)
     var chunk: UnsafeMutableRawPointer
     var slot = 0
     var read: UInt64 = 0
@@ -145,6 +153,8 @@ struct PipeReaderState: ~Copyable {
     var unpublished: UInt64 = 0
     /// The writing socket's signal, once known.
     var writerWake: UnsafeMutablePointer<Atomic<UInt32>>?
+    /// ``Fence/isAsymmetric``, cached beside the data it guards.
+    let asymmetric = Fence.isAsymmetric
 
     init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
         self.chunk = chunk

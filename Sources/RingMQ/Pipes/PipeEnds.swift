@@ -1,3 +1,4 @@
+import CRingMQShims
 import Synchronization
 
 /// The writing end of a ``Pipe``: used only by the writing socket's thread.
@@ -15,9 +16,16 @@ struct PipeWriter: @unchecked Sendable {
         (base + PipeLayout.writerOffset).assumingMemoryBound(to: PipeWriterState.self)
     }
 
+    /// Messages written and visible to the reader (published by this side).
     @inline(__always)
-    private var readerState: UnsafeMutablePointer<PipeReaderState> {
-        (base + PipeLayout.readerOffset).assumingMemoryBound(to: PipeReaderState.self)
+    private var published: UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + PipeLayout.writtenOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
+    /// Messages the reader has consumed, as it published them.
+    @inline(__always)
+    private var readCount: UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + PipeLayout.readOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
     @inline(__always)
@@ -41,7 +49,7 @@ struct PipeWriter: @unchecked Sendable {
     private func refreshRoom() -> Bool {
         let s = state
         // Sequentially consistent: this load is the re-check of a writer about to sleep.
-        s.pointee.readSeen = readerState.pointee.published.load(ordering: .sequentiallyConsistent)
+        s.pointee.readSeen = readCount.pointee.load(ordering: .sequentiallyConsistent)
         s.pointee.limitSeen = shared.pointee.limit.load(ordering: .acquiring)
         return s.pointee.written &- s.pointee.readSeen < s.pointee.limitSeen
     }
@@ -54,9 +62,8 @@ struct PipeWriter: @unchecked Sendable {
         s.pointee.slot &+= 1
         if s.pointee.slot == Chunk.capacity { advanceChunk() }
         s.pointee.written &+= 1
-        // Sequentially consistent: orders this publish before the read of the reader's signal
-        // (the writer's half of the eventcount handshake).
-        s.pointee.published.store(s.pointee.written, ordering: .sequentiallyConsistent)
+        // The writer's half of the eventcount handshake: publish, then look for a sleeper.
+        Fence.publish(published.pointee, s.pointee.written, asymmetric: s.pointee.asymmetric)
         if let wake = s.pointee.readerWake {
             Signal.notifyIfWaiting(wake)
         } else {
@@ -87,7 +94,7 @@ struct PipeWriter: @unchecked Sendable {
 
     /// Messages written and not yet seen read (an upper bound of what is queued).
     var queuedEstimate: UInt64 {
-        state.pointee.written &- readerState.pointee.published.load(ordering: .relaxed)
+        state.pointee.written &- readCount.pointee.load(ordering: .relaxed)
     }
 }
 
@@ -102,9 +109,16 @@ struct PipeReader: @unchecked Sendable {
         (base + PipeLayout.readerOffset).assumingMemoryBound(to: PipeReaderState.self)
     }
 
+    /// Messages consumed (published by this side).
     @inline(__always)
-    private var writerState: UnsafeMutablePointer<PipeWriterState> {
-        (base + PipeLayout.writerOffset).assumingMemoryBound(to: PipeWriterState.self)
+    private var published: UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + PipeLayout.readOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
+    /// Messages the writer has made visible.
+    @inline(__always)
+    private var writtenCount: UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + PipeLayout.writtenOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
     @inline(__always)
@@ -127,7 +141,7 @@ struct PipeReader: @unchecked Sendable {
     private func refreshMessages() -> Bool {
         let s = state
         // Sequentially consistent: this load is the re-check of a reader about to sleep.
-        s.pointee.writtenSeen = writerState.pointee.published.load(ordering: .sequentiallyConsistent)
+        s.pointee.writtenSeen = writtenCount.pointee.load(ordering: .sequentiallyConsistent)
         if s.pointee.read != s.pointee.writtenSeen { return true }
         // Seen empty: hand back any progress not yet published, so a writer can use the room.
         if s.pointee.unpublished > 0 { publishProgress() }
@@ -167,8 +181,8 @@ struct PipeReader: @unchecked Sendable {
     private func publishProgress() {
         let s = state
         s.pointee.unpublished = 0
-        // Sequentially consistent: orders this publish before the read of the writer's signal.
-        s.pointee.published.store(s.pointee.read, ordering: .sequentiallyConsistent)
+        // The reader's half of the handshake with a writer waiting for room.
+        Fence.publish(published.pointee, s.pointee.read, asymmetric: s.pointee.asymmetric)
         if s.pointee.writerWake == nil {
             s.pointee.writerWake = UnsafeMutablePointer(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring))
         }

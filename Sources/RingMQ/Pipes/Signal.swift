@@ -10,16 +10,23 @@ import Darwin
 /// An eventcount: the one place a RingMQ thread sleeps, and the way other threads wake it.
 ///
 /// The 32-bit word holds an epoch in its high 16 bits and the number of registered waiters in
-/// its low 16 bits. A waiter registers (`prepareWait`, a sequentially consistent increment),
-/// re-checks its condition, and sleeps only while the word still holds the value it
-/// registered with. A notifier first publishes its progress with a sequentially consistent
-/// store, then reads the word: if a waiter is registered it bumps the epoch, which makes any
-/// sleep on the old value return, and calls futex-wake.
+/// its low 16 bits. A waiter registers (`prepareWait`, an increment), re-checks its
+/// condition, and sleeps only while the word still holds the value it registered with. A
+/// notifier first publishes its progress, then reads the word: if a waiter is registered it
+/// moves to the next epoch with the count cleared, which makes any sleep on the old value
+/// return, and calls futex-wake. Clearing the count means one wake-up per sleep, however many
+/// messages the notifier sends before the sleeper runs again.
 ///
 /// Why no wakeup is lost: the waiter's increment and re-check, and the notifier's publish and
-/// read, are each ordered by sequential consistency (a Dekker handshake). Either the waiter's
-/// re-check sees the progress, or the notifier sees the waiter and changes the word, in which
-/// case the futex sleep on the old value returns at once.
+/// read, must each stay in order (a Dekker handshake). Either the waiter's re-check sees the
+/// progress, or the notifier sees the waiter and changes the word, in which case the futex
+/// sleep on the old value returns at once.
+///
+/// The handshake is asymmetric where Linux allows it (``Fence``): the notifier, on the fast
+/// path, publishes with a plain release store and reads the word with a plain load; the
+/// waiter, about to sleep, pays for both sides with membarrier(2), which makes every running
+/// thread of the process execute a full barrier. Without membarrier, both sides use
+/// sequentially consistent operations.
 ///
 /// Notifiers that find no waiter make no system call and write nothing, so the fast path of
 /// the peer is one load of a line nobody writes.
@@ -52,14 +59,22 @@ extension Signal {
     /// Registers a waiter and returns the key to sleep on.
     ///
     /// Must be followed by a re-check of the condition, then `wait(key:timeout:)` or
-    /// `cancelWait()`.
+    /// `cancelWait(key:)`.
     static func prepareWait(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UInt32 {
-        word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+        let key = word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+        if Fence.isAsymmetric { ringmq_membarrier() }
+        return key
     }
 
-    /// Withdraws a registration made by `prepareWait` without sleeping.
-    static func cancelWait(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
-        word.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+    /// Withdraws a registration made by `prepareWait`, unless a notify has consumed it already.
+    static func cancelWait(_ word: UnsafeMutablePointer<Atomic<UInt32>>, key: UInt32) {
+        var current = word.pointee.load(ordering: .relaxed)
+        while current & ~waiterMask == key & ~waiterMask {
+            let (exchanged, original) = word.pointee.compareExchange(
+                expected: current, desired: current &- 1, ordering: .sequentiallyConsistent)
+            if exchanged { return }
+            current = original
+        }
     }
 
     /// Sleeps until notified, until `timeout` passes, or spuriously; always withdraws the
@@ -80,22 +95,59 @@ extension Signal {
             }
             break
         }
-        cancelWait(word)
+        cancelWait(word, key: key)
     }
 
-    /// Wakes every registered waiter.
+    /// Wakes every registered waiter (cold paths: mailbox posts, terminate).
     static func notify(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
-        let old = word.pointee.wrappingAdd(epochUnit, ordering: .sequentiallyConsistent).oldValue
-        if old & waiterMask != 0 {
-            ringmq_futex_wake_all(UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self))
-        }
+        // A read-modify-write first: orders the caller's earlier stores before the look at
+        // the waiter count, without relying on the waiter's membarrier.
+        let current = word.pointee.wrappingAdd(0, ordering: .sequentiallyConsistent).oldValue
+        if current & waiterMask != 0 { consumeAndWake(word, current) }
     }
 
-    /// Wakes the registered waiters, if any. Call after a sequentially consistent publish.
+    /// Wakes the registered waiters, if any. Call right after publishing with
+    /// ``Fence/publish(_:_:asymmetric:)``.
     @inline(__always)
     static func notifyIfWaiting(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
-        if word.pointee.load(ordering: .sequentiallyConsistent) & waiterMask != 0 {
-            notify(word)
+        ringmq_compiler_barrier()
+        let current = word.pointee.load(ordering: .sequentiallyConsistent)
+        if current & waiterMask != 0 { consumeAndWake(word, current) }
+    }
+
+    /// Moves to the next epoch with no registered waiters, and wakes the sleepers. Taking the
+    /// registrations away means the notifiers that follow (until someone waits again) see
+    /// no waiter and make no system call.
+    @inline(never)
+    private static func consumeAndWake(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ seen: UInt32) {
+        var current = seen
+        while current & waiterMask != 0 {
+            let next = (current & ~waiterMask) &+ epochUnit
+            let (exchanged, original) = word.pointee.compareExchange(
+                expected: current, desired: next, ordering: .sequentiallyConsistent)
+            if exchanged {
+                ringmq_futex_wake_all(UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self))
+                return
+            }
+            current = original
+        }
+    }
+}
+
+/// How a fast path publishes progress that a sleeper may be waiting for.
+enum Fence {
+    /// Whether membarrier(2) is available, so that publishers can use plain stores (decided
+    /// once per process).
+    static let isAsymmetric: Bool = ringmq_membarrier_register() == 0
+
+    /// Publishes `value`: a release store when the sleeper pays with membarrier, otherwise a
+    /// sequentially consistent store (the publisher's half of the Dekker handshake).
+    @inline(__always)
+    static func publish(_ counter: borrowing Atomic<UInt64>, _ value: UInt64, asymmetric: Bool) {
+        if asymmetric {
+            counter.store(value, ordering: .releasing)
+        } else {
+            counter.store(value, ordering: .sequentiallyConsistent)
         }
     }
 }

@@ -1,0 +1,355 @@
+import RingMQ
+import Testing
+
+/// What one receiving thread saw: for each sender, the sequence numbers in arrival order.
+private struct ReceiveLog: Sendable {
+    var sequences: [[Int]]
+    var malformed = 0
+
+    init(senders: Int) {
+        sequences = Array(repeating: [], count: senders)
+    }
+
+    mutating func record(_ message: Message) {
+        guard let tag = tag(of: message), sequences.indices.contains(tag.sender) else {
+            malformed += 1
+            return
+        }
+        sequences[tag.sender].append(tag.sequence)
+    }
+}
+
+/// Checks that `logs` together hold every sequence `0..<perSender` of every sender exactly once,
+/// and that each receiver saw each sender's messages in order.
+private func expectExactlyOnceInOrder(
+    _ logs: [ReceiveLog], senders: Int, perSender: Int, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    var seen = Array(repeating: [UInt8](repeating: 0, count: perSender), count: senders)
+    var outOfOrder = 0
+    var outOfRange = 0
+    for log in logs {
+        for sender in 0..<senders {
+            let sequences = log.sequences[sender]
+            outOfOrder += zip(sequences, sequences.dropFirst()).filter { $0 >= $1 }.count
+            for sequence in sequences {
+                if sequence < perSender { seen[sender][sequence] &+= 1 } else { outOfRange += 1 }
+            }
+        }
+    }
+    let missing = seen.map { $0.filter { $0 == 0 }.count }.reduce(0, +)
+    let duplicated = seen.map { $0.filter { $0 > 1 }.count }.reduce(0, +)
+    #expect(logs.map(\.malformed).reduce(0, +) == 0, "malformed messages", sourceLocation: sourceLocation)
+    #expect(outOfRange == 0, "sequence numbers never sent", sourceLocation: sourceLocation)
+    #expect(missing == 0, "messages lost", sourceLocation: sourceLocation)
+    #expect(duplicated == 0, "messages delivered twice", sourceLocation: sourceLocation)
+    #expect(outOfOrder == 0, "messages out of order between one sender and one receiver", sourceLocation: sourceLocation)
+}
+
+/// Real threads on both sides of blocking calls, bounded in iterations (scaled by
+/// `RINGMQ_STRESS=1`, reduced under ThreadSanitizer) and in time (every blocking call carries
+/// a ``Scale/safety`` timeout, so a lost wake-up fails instead of hanging).
+///
+/// CI runs this suite under `--sanitize=thread`. Serialized: its tests each start several
+/// threads, and the machine has two cores.
+@Suite(.serialized) struct ConcurrencyTests {
+    // MARK: - Stress
+
+    @Test func fourPushersFourPullersDeliverEveryMessageOnceAndInOrder() throws {
+        let perPusher = Scale.count(normal: 20_000, stress: 100_000, sanitized: 5_000)
+        let pusherCount = 4
+        let pullerCount = 4
+        let total = pusherCount * perPusher
+        let context = Context()
+
+        // Each PULL binds its own endpoint and every PUSH connects to all of them, so every
+        // PULL takes part.
+        let pulls = try (0..<pullerCount).map { i in
+            let pull = try context.socket(.pull)
+            pull.receiveTimeout = .milliseconds(20)
+            try pull.bind("inproc://stress-\(i)")
+            return pull
+        }
+        let pushes = try (0..<pusherCount).map { _ in
+            let push = try context.socket(.push)
+            push.sendTimeout = Scale.safety
+            for i in 0..<pullerCount { try push.connect("inproc://stress-\(i)") }
+            return push
+        }
+
+        let received = Counter()
+        let start = StartBarrier(count: pusherCount + pullerCount)
+        let deadline = ContinuousClock.now.advanced(by: Scale.safety)
+        let pullers = pulls.map { pull in
+            Peer { () throws -> ReceiveLog in
+                start.arriveAndWait()
+                var log = ReceiveLog(senders: pusherCount)
+                while true {
+                    do {
+                        log.record(try pull.receive())
+                        received.increment()
+                    } catch RingMQError.timedOut {
+                        // Short timeouts let each puller notice that the others took the rest.
+                        if received.current >= total || ContinuousClock.now >= deadline { return log }
+                    }
+                }
+            }
+        }
+        let pushers = pushes.enumerated().map { sender, push in
+            Peer {
+                start.arriveAndWait()
+                for sequence in 0..<perPusher { try push.send(tagged(sender: sender, sequence: sequence)) }
+            }
+        }
+
+        for pusher in pushers {
+            #expect(throws: Never.self) { try pusher.join().get() }
+        }
+        var logs: [ReceiveLog] = []
+        for puller in pullers {
+            let log = try puller.join().get()
+            logs.append(log)
+        }
+        #expect(received.current == total)
+        expectExactlyOnceInOrder(logs, senders: pusherCount, perSender: perPusher)
+        let perPuller = logs.map { $0.sequences.map(\.count).reduce(0, +) }
+        #expect(perPuller.allSatisfy { $0 > 0 }, "every PULL should take part: \(perPuller)")
+    }
+
+    @Test func tinyQueueBetweenTwoThreadsKeepsOrderAndContent() throws {
+        // A queue of two messages makes both sides block and wake each other constantly.
+        let count = Scale.count(normal: 20_000, stress: 200_000, sanitized: 3_000)
+        let context = Context()
+        let pull = try context.socket(.pull)
+        pull.receiveHighWaterMark = 1
+        pull.receiveTimeout = Scale.safety
+        try pull.bind("inproc://tiny")
+        let push = try context.socket(.push)
+        push.sendHighWaterMark = 1
+        push.sendTimeout = Scale.safety
+        try push.connect("inproc://tiny")
+
+        // Every tenth message carries a heap frame, shared across the threads.
+        let payload = Frame((0..<100).map { UInt8($0) })
+        let sender = Peer {
+            for i in 0..<count {
+                try push.send(i.isMultiple(of: 10) ? [Frame("\(i)"), payload] : numbered(i))
+            }
+        }
+        var wrong = 0
+        for i in 0..<count {
+            let message = try pull.receive()
+            let expected: Message = i.isMultiple(of: 10) ? [Frame("\(i)"), payload] : numbered(i)
+            if message != expected { wrong += 1 }
+        }
+        #expect(wrong == 0)
+        #expect(throws: Never.self) { try sender.join().get() }
+        #expect(try pull.tryReceive() == nil)
+    }
+
+    @Test func pairStreamsBothWaysAtOnce() throws {
+        let count = Scale.count(normal: 10_000, stress: 100_000, sanitized: 2_000)
+        let context = Context()
+        let a = try context.socket(.pair)
+        try a.bind("inproc://duplex")
+        let b = try context.socket(.pair)
+        try b.connect("inproc://duplex")
+        for socket in [a, b] {
+            socket.sendHighWaterMark = 4
+            socket.receiveHighWaterMark = 4
+        }
+        // Small queues in both directions: each side must keep receiving while it sends, so
+        // each uses the non-blocking calls and yields when it can do neither.
+        let deadline = ContinuousClock.now.advanced(by: Scale.safety)
+        let sides = [(a, 0), (b, 1)].map { socket, id in
+            Peer { () throws -> ReceiveLog in
+                var log = ReceiveLog(senders: 2)
+                var sent = 0
+                while sent < count || log.sequences[1 - id].count < count {
+                    var progressed = false
+                    if sent < count, try socket.trySend(tagged(sender: id, sequence: sent)) {
+                        sent += 1
+                        progressed = true
+                    }
+                    if let message = try socket.tryReceive() {
+                        log.record(message)
+                        progressed = true
+                    }
+                    if !progressed {
+                        if ContinuousClock.now >= deadline { break }
+                        yieldThread()
+                    }
+                }
+                return log
+            }
+        }
+        let logs = try sides.map { try $0.join().get() }
+        #expect(logs[0].sequences[0].isEmpty && logs[1].sequences[1].isEmpty, "a socket received its own message")
+        expectExactlyOnceInOrder(logs, senders: 2, perSender: count)
+    }
+
+    // MARK: - Topology changes under traffic
+
+    @Test func closingAPullerWhileThePushSendsRoutesEverythingLaterToTheOther() throws {
+        let count = Scale.count(normal: 4_000, stress: 40_000, sanitized: 1_000)
+        let context = Context()
+        let keep = try context.socket(.pull)
+        keep.receiveHighWaterMark = 10
+        keep.receiveTimeout = Scale.safety
+        try keep.bind("inproc://keep")
+        let doomed = try context.socket(.pull)
+        doomed.receiveHighWaterMark = 10
+        doomed.receiveTimeout = Scale.safety
+        try doomed.bind("inproc://doomed")
+        let push = try context.socket(.push)
+        push.sendHighWaterMark = 10
+        push.sendTimeout = Scale.safety
+        try push.connect("inproc://keep")
+        try push.connect("inproc://doomed")
+
+        let closed = Gate()
+        // Returns the first sequence number it sent after it knew the puller was closed.
+        let sender = Peer { () throws -> Int in
+            var firstAfterClose = -1
+            for i in 0..<count {
+                if firstAfterClose < 0 {
+                    // Make sure the close lands mid-stream.
+                    if i == count / 2 { closed.wait() }
+                    if closed.isOpened { firstAfterClose = i }
+                }
+                try push.send(numbered(i))
+            }
+            try push.send("end")
+            return firstAfterClose
+        }
+        let keeper = Peer { () throws -> [Int] in
+            var numbers: [Int] = []
+            while true {
+                let message = try keep.receive()
+                if message == "end" { return numbers }
+                numbers.append(number(message))
+            }
+        }
+
+        var doomedGot: [Int] = []
+        for _ in 0..<20 { doomedGot.append(number(try doomed.receive())) }
+        doomed.close()
+        closed.open()
+
+        let firstAfterClose = try sender.join().get()
+        let kept = try keeper.join().get()
+        #expect((0...(count / 2)).contains(firstAfterClose))
+        #expect(kept == kept.sorted())
+        #expect(Set(kept).isDisjoint(with: doomedGot))
+        #expect(kept.filter { $0 >= firstAfterClose } == Array(firstAfterClose..<count),
+                "every message sent after the close returned went to the remaining puller")
+    }
+
+    @Test func peersComeAndGoWhileAPullerReceives() throws {
+        let rounds = Scale.count(normal: 300, stress: 3_000, sanitized: 100)
+        let perRound = 5
+        let context = Context()
+        let pull = try context.socket(.pull)
+        pull.receiveTimeout = Scale.safety
+        try pull.bind("inproc://churn")
+        let receiver = Peer { () throws -> ReceiveLog in
+            var log = ReceiveLog(senders: rounds)
+            for _ in 0..<(rounds * perRound) { log.record(try pull.receive()) }
+            return log
+        }
+        for round in 0..<rounds {
+            let push = try context.socket(.push)
+            try push.connect("inproc://churn")
+            for sequence in 0..<perRound { try push.send(tagged(sender: round, sequence: sequence)) }
+            switch round % 3 {
+            case 0: push.close()
+            case 1: try push.disconnect("inproc://churn")
+            default: break  // dropped at the end of the iteration
+            }
+        }
+        let log = try receiver.join().get()
+        expectExactlyOnceInOrder([log], senders: rounds, perSender: perRound)
+        #expect(try pull.tryReceive() == nil)
+    }
+
+    @Test func socketsCreatedAndBoundFromManyThreads() throws {
+        let threads = 4
+        let perThread = Scale.count(normal: 100, stress: 1_000, sanitized: 30)
+        let context = Context()
+        let start = StartBarrier(count: threads)
+        let workers = (0..<threads).map { t in
+            Peer { () throws -> [Socket] in
+                start.arriveAndWait()
+                var winners: [Socket] = []
+                for i in 0..<perThread {
+                    let pull = try context.socket(.pull)
+                    try pull.bind("inproc://thread-\(t)-\(i)")
+                    let push = try context.socket(.push)
+                    try push.connect("inproc://thread-\(t)-\(i)")
+                    try push.send(numbered(i))
+                    guard try pull.tryReceive() == numbered(i) else {
+                        throw RingMQError.invalidState("thread \(t) lost message \(i)")
+                    }
+                    // Every thread also races the others for one shared name per round.
+                    let contender = try context.socket(.pull)
+                    do {
+                        try contender.bind("inproc://contended-\(i)")
+                        winners.append(contender)  // kept open, so the name stays taken
+                    } catch RingMQError.addressInUse {}
+                }
+                return winners
+            }
+        }
+        let winners = try workers.map { try $0.join().get() }
+        #expect(winners.map(\.count).reduce(0, +) == perThread, "each contended name is bound exactly once")
+    }
+
+    @Test func terminateStopsThreadsBusySendingAndReceiving() throws {
+        let context = Context()
+        let started = Counter()
+        var peers: [Peer<Void>] = []
+        for i in 0..<2 {
+            let pull = try context.socket(.pull)
+            pull.receiveHighWaterMark = 8
+            pull.receiveTimeout = Scale.safety
+            try pull.bind("inproc://busy-\(i)")
+            let push = try context.socket(.push)
+            push.sendHighWaterMark = 8
+            push.sendTimeout = Scale.safety
+            try push.connect("inproc://busy-\(i)")
+            peers.append(Peer {
+                var sequence = 0
+                while true {
+                    try push.send(numbered(sequence))
+                    sequence += 1
+                    started.increment()
+                }
+            })
+            peers.append(Peer {
+                while true { _ = try pull.receive() }
+            })
+        }
+        // Let traffic flow, then pull the plug.
+        let clock = ContinuousClock()
+        let limit = clock.now.advanced(by: Scale.safety)
+        while started.current < 1_000, clock.now < limit { yieldThread() }
+        context.terminate()
+        for peer in peers {
+            #expect(throws: RingMQError.terminated) { try peer.join().get() }
+        }
+    }
+
+    @Test func aSocketMayMoveBetweenThreads() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://moving")
+        let push = try context.socket(.push)
+        try push.connect("inproc://moving")
+        for round in 0..<4 {
+            let worker = Peer {
+                for i in 0..<100 { try push.send(numbered(round * 100 + i)) }
+            }
+            #expect(throws: Never.self) { try worker.join().get() }
+        }
+        #expect(try drainNumbers(pull) == Array(0..<400))
+    }
+}

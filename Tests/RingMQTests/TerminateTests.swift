@@ -1,0 +1,154 @@
+import RingMQ
+import Testing
+
+@Suite struct TerminateTests {
+    // MARK: - Waking blocked calls
+
+    @Test func aThreadBlockedInReceiveWakesWithTerminated() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://blocked")
+        let push = try context.socket(.push)
+        try push.connect("inproc://blocked")
+        pull.receiveTimeout = Scale.safety
+        let receiver = Peer { try pull.receive() }
+        receiver.waitUntilBlocked()
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try receiver.join().get() }
+    }
+
+    @Test func aThreadBlockedInReceiveWithoutTimeoutWakesWithTerminated() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://forever")
+        #expect(pull.receiveTimeout == nil)
+        let receiver = Peer { try pull.receive() }
+        receiver.waitUntilBlocked()
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try receiver.join().get() }
+    }
+
+    @Test func aThreadBlockedInSendToAFullPeerWakesWithTerminated() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        pull.receiveHighWaterMark = 1
+        try pull.bind("inproc://full")
+        let push = try context.socket(.push)
+        push.sendHighWaterMark = 1
+        try push.connect("inproc://full")
+        #expect(try fill(push, limit: 10) == 2)
+        push.sendTimeout = Scale.safety
+        let sender = Peer { try push.send("blocked") }
+        sender.waitUntilBlocked()
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try sender.join().get() }
+    }
+
+    @Test func aThreadBlockedInSendWithoutPeersWakesWithTerminated() throws {
+        let context = Context()
+        let push = try context.socket(.push)
+        #expect(try push.trySend("nobody") == false)
+        let sender = Peer { try push.send("blocked") }
+        sender.waitUntilBlocked()
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try sender.join().get() }
+    }
+
+    @Test func everyBlockedThreadOfTheContextWakes() throws {
+        let context = Context()
+        let pulls = try (0..<3).map { i in
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://many-\(i)")
+            pull.receiveTimeout = Scale.safety
+            return pull
+        }
+        let pair = try context.socket(.pair)
+        try pair.connect("inproc://pair-never-bound")
+        pair.receiveTimeout = Scale.safety
+        let blocked = pulls.map { pull in Peer { try pull.receive() } } + [Peer { try pair.receive() }]
+        for peer in blocked { peer.waitUntilBlocked() }
+        context.terminate()
+        for peer in blocked {
+            #expect(throws: RingMQError.terminated) { try peer.join().get() }
+        }
+    }
+
+    @Test func terminateLeavesOtherContextsAlone() throws {
+        let doomed = Context()
+        let other = Context()
+        let pull = try other.socket(.pull)
+        try pull.bind("inproc://same-name")
+        let push = try other.socket(.push)
+        try push.connect("inproc://same-name")
+        let doomedPull = try doomed.socket(.pull)
+        try doomedPull.bind("inproc://same-name")
+        doomed.terminate()
+        try push.send("unaffected")
+        #expect(try pull.tryReceive() == "unaffected")
+        #expect(throws: RingMQError.terminated) { try doomedPull.tryReceive() }
+        _ = try other.socket(.push)
+    }
+
+    // MARK: - Afterwards
+
+    @Test func laterCallsThrowTerminated() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://after")
+        let push = try context.socket(.push)
+        try push.connect("inproc://after")
+        try push.send("queued before terminate")
+        context.terminate()
+
+        #expect(throws: RingMQError.terminated) { try push.send("x") }
+        #expect(throws: RingMQError.terminated) { try push.trySend("x") }
+        #expect(throws: RingMQError.terminated) { try pull.receive() }
+        #expect(throws: RingMQError.terminated) { try pull.tryReceive() }
+        #expect(throws: RingMQError.terminated) { try pull.bind("inproc://new") }
+        #expect(throws: RingMQError.terminated) { try push.connect("inproc://new") }
+        #expect(throws: RingMQError.terminated) { try pull.unbind("inproc://after") }
+        #expect(throws: RingMQError.terminated) { try push.disconnect("inproc://after") }
+        // close() does not throw, and stays idempotent.
+        pull.close()
+        pull.close()
+    }
+
+    @Test func settingAnOptionAfterTerminateThrowsTerminated() throws {
+        let context = Context()
+        let socket = try context.socket(.push)
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try socket.setOption(.sendHighWaterMark(5)) }
+        #expect(throws: RingMQError.terminated) { try socket.set(receiveHighWaterMark: 5) }
+    }
+
+    @Test func creatingASocketThrowsTerminated() throws {
+        let context = Context()
+        context.terminate()
+        for type in [SocketType.pair, .push, .pull] {
+            #expect(throws: RingMQError.terminated) { try context.socket(type) }
+        }
+    }
+
+    @Test func terminateTwiceIsFine() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        context.terminate()
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try pull.tryReceive() }
+        #expect(throws: RingMQError.terminated) { try context.socket(.push) }
+    }
+
+    @Test func terminateFromAnotherThread() throws {
+        let context = Context()
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://remote")
+        pull.receiveTimeout = Scale.safety
+        let terminator = Peer { context.terminate() }
+        #expect(throws: Never.self) { try terminator.join().get() }
+        #expect(throws: RingMQError.terminated) { try pull.receive() }
+    }
+
+    @Test func terminatedErrorIsReadable() {
+        #expect(String(describing: RingMQError.terminated).contains("terminated"))
+    }
+}
