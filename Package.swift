@@ -36,6 +36,10 @@ let package = Package(
             name: "RingMQTests",
             dependencies: ["RingMQ"]
         ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["ringmq-bench"]
+        ),
     ]
 )
 

@@ -1,3 +1,10 @@
-import RingMQ
+// `swift run Playground` runs every scenario; `swift run Playground NAME` runs one;
+// `swift run Playground --list` lists them. Exits non-zero if any scenario's check fails.
 
-print("placeholder")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+exit(ScenarioRunner.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -121,6 +121,13 @@ extension Frame: ExpressibleByStringLiteral {
     }
 }
 
+extension Frame: ExpressibleByStringInterpolation {
+    /// A frame holding the UTF-8 encoding of the interpolated string, as in `"task \(n)"`.
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self.init(String(stringInterpolation: stringInterpolation))
+    }
+}
+
 extension Frame: CustomStringConvertible {
     /// The bytes as text when they are printable UTF-8, otherwise as hex.
     public var description: String {

@@ -100,6 +100,13 @@ extension Message: ExpressibleByStringLiteral {
     }
 }
 
+extension Message: ExpressibleByStringInterpolation {
+    /// A one-frame message holding the UTF-8 encoding of the interpolated string.
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self.init(String(stringInterpolation: stringInterpolation))
+    }
+}
+
 extension Message: ExpressibleByArrayLiteral {
     /// A multipart message from a list of frames.
     public init(arrayLiteral elements: Frame...) {

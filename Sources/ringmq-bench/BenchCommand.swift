@@ -9,7 +9,9 @@ enum BenchCommand {
           thr-asyncstream SIZE COUNT     the same handoff through AsyncStream (.bufferingOldest(1000))
           lat SIZE ROUNDTRIPS            PAIR <-> PAIR ping-pong on two threads, one-way latency
           fanout SUBS SIZE COUNT         PUB -> SUBS subscribers (needs PUB/SUB)
-          report --svg PATH [--runs N]   sweep thr and lat, print a table, write an SVG chart
+          report [--svg PATH] [--runs N] [--quick]
+                                         sweep thr and lat, print a table, write an SVG chart
+                                         (--quick: tiny counts, to check the command works)
         """
 
     /// Whether this binary was built without optimisation.
@@ -53,7 +55,7 @@ enum BenchCommand {
                 return 2
             case "report":
                 let options = try ReportOptions(parsing: rest)
-                let report = Report.measure(runs: options.runs, progress: errors)
+                let report = Report.measure(runs: options.runs, quick: options.quick, progress: errors)
                 for line in report.table { output(line) }
                 if let path = options.svgPath {
                     try report.svg.write(toPath: path)
@@ -95,6 +97,7 @@ struct UsageError: Error {
 struct ReportOptions {
     var svgPath: String?
     var runs = 3
+    var quick = false
 
     init(parsing arguments: [String]) throws {
         var remaining = arguments[...]
@@ -108,6 +111,8 @@ struct ReportOptions {
                     throw UsageError(message: "--runs needs a whole number >= 1")
                 }
                 self.runs = runs
+            case "--quick":
+                quick = true
             default:
                 throw UsageError(message: "report: unknown option '\(flag)'")
             }

@@ -24,10 +24,11 @@ struct Report {
     static let libzmqThroughput: [Int: Double] = [8: 16.0e6, 64: 9.5e6, 1024: 3.65e6]
     static let libzmqLatencyNanoseconds = 24_500.0
 
-    static func measure(runs: Int, progress: (String) -> Void) -> Report {
+    static func measure(runs: Int, quick: Bool = false, progress: (String) -> Void) -> Report {
         var rows: [Row] = []
         for size in sizes {
-            let count = size <= 64 ? 5_000_000 : size <= 1024 ? 2_000_000 : 500_000
+            let full = size <= 64 ? 5_000_000 : size <= 1024 ? 2_000_000 : 500_000
+            let count = quick ? 1_000 : full
             progress("report: thr \(size) B × \(runs) runs")
             let ringmq = median((0..<runs).map { _ in Throughput.pushPull(size: size, count: count).messagesPerSecond })
             let stream = median((0..<runs).map { _ in
@@ -36,7 +37,9 @@ struct Report {
             rows.append(Row(size: size, ringmq: ringmq, asyncStream: stream, libzmq: libzmqThroughput[size]))
         }
         progress("report: lat 8 B × \(runs) runs")
-        let latency = median((0..<runs).map { _ in Latency.pair(size: 8, roundTrips: 100_000).oneWayNanoseconds })
+        let latency = median((0..<runs).map { _ in
+            Latency.pair(size: 8, roundTrips: quick ? 1_000 : 100_000).oneWayNanoseconds
+        })
         return Report(rows: rows, latencyNanoseconds: latency, runs: runs)
     }
 

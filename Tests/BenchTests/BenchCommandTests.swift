@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import ringmq_bench
+import RingMQ
+
+/// Runs each subcommand at tiny counts and checks the documented output line. No timing is
+/// asserted: figures come from release builds of the executable, never from tests.
+///
+/// The commands block their calling thread (and `thr-asyncstream` waits for a task of the
+/// cooperative pool), so each runs on a thread of its own while the test awaits it: a test
+/// blocking a pool thread could starve that task.
+@Suite(.serialized) struct BenchCommandTests {
+    struct Outcome: Sendable {
+        let status: Int32
+        let lines: [String]
+        let errors: [String]
+    }
+
+    func run(_ arguments: [String], allowDebug: Bool = true) async -> Outcome {
+        var thread: PeerThread?
+        let outcome = await withCheckedContinuation { continuation in
+            thread = PeerThread {
+                var lines: [String] = []
+                var errors: [String] = []
+                let status = BenchCommand.run(arguments, allowDebug: allowDebug,
+                                              output: { lines.append($0) }, errors: { errors.append($0) })
+                continuation.resume(returning: Outcome(status: status, lines: lines, errors: errors))
+            }
+        }
+        thread?.join()
+        return outcome
+    }
+
+    /// The `key=value` pairs of a result line, after its first word.
+    func fields(_ line: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for word in line.split(separator: " ").dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
+        }
+        return result
+    }
+
+    @Test func throughputPrintsItsLine() async {
+        let outcome = await run(["thr", "64", "2000"])
+        #expect(outcome.status == 0)
+        #expect(outcome.lines.count == 1)
+        let line = outcome.lines.first ?? ""
+        #expect(line.hasPrefix("thr "))
+        let values = fields(line)
+        #expect(values["size"] == "64")
+        #expect(values["msgs"] == "2000")
+        #expect((Int(values["msgs_per_s"] ?? "") ?? 0) > 0)
+        #expect(values["wrong_size"] == nil)
+    }
+
+    @Test func asyncStreamBaselinePrintsItsLine() async {
+        let outcome = await run(["thr-asyncstream", "8", "2000"])
+        #expect(outcome.status == 0)
+        let line = outcome.lines.first ?? ""
+        #expect(line.hasPrefix("thr-asyncstream "))
+        #expect(fields(line)["msgs"] == "2000")
+        #expect((Int(fields(line)["msgs_per_s"] ?? "") ?? 0) > 0)
+    }
+
+    @Test func latencyPrintsItsLine() async {
+        let outcome = await run(["lat", "8", "500"])
+        #expect(outcome.status == 0)
+        let line = outcome.lines.first ?? ""
+        #expect(line.hasPrefix("lat "))
+        #expect(fields(line)["size"] == "8")
+        #expect((Int(fields(line)["one_way_ns"] ?? "") ?? 0) > 0)
+    }
+
+    @Test func fanoutSaysPubSubHasNotLanded() async {
+        let outcome = await run(["fanout", "4", "64", "1000"])
+        #expect(outcome.status == 2)
+        #expect(outcome.errors.joined().contains("PUB/SUB"))
+    }
+
+    @Test func reportWritesAnSVGChart() async throws {
+        let path = "/tmp/ringmq-bench-test-\(getpid()).svg"
+        defer { unlink(path) }
+        let outcome = await run(["report", "--quick", "--runs", "1", "--svg", path])
+        #expect(outcome.status == 0)
+        #expect(outcome.lines.contains { $0.hasPrefix("report thr size=8 ") })
+        #expect(outcome.lines.contains { $0.hasPrefix("report lat size=8 ") })
+        let file = try #require(fopen(path, "r"))
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 128)
+        #expect(fgets(&buffer, 128, file) != nil)
+        let firstLine = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #expect(firstLine.hasPrefix("<svg "))
+    }
+
+    @Test func badArgumentsAreExplained() async {
+        let missing = await run(["thr", "8"])
+        #expect(missing.status == 2)
+        #expect(missing.errors.joined().contains("SIZE COUNT"))
+        let unknown = await run(["speed"])
+        #expect(unknown.status == 2)
+        #expect(unknown.errors.joined().contains("unknown subcommand"))
+    }
+
+    @Test func debugBuildsRefuseToMeasure() async {
+        guard BenchCommand.isDebugBuild else { return }
+        let outcome = await run(["thr", "8", "100"], allowDebug: false)
+        #expect(outcome.status == 2)
+        #expect(outcome.errors.joined().contains("-c release"))
+    }
+}
