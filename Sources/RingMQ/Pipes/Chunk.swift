@@ -20,6 +20,15 @@ enum Chunk {
         chunk.deallocate()
     }
 
+    /// Frees every chunk of a list linked through `next`.
+    static func deallocateList(_ first: UnsafeMutableRawPointer?) {
+        var chunk = first
+        while let current = chunk {
+            chunk = next(current)
+            current.deallocate()
+        }
+    }
+
     @inline(__always)
     static func slots(_ chunk: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Message> {
         (chunk + slotsOffset).assumingMemoryBound(to: Message.self)

@@ -6,8 +6,9 @@ import Synchronization
 /// of messages written; the reader empties slots and publishes the number read. Each side
 /// keeps a private cached copy of the other's count and reloads it only when its cached view
 /// says "full" or "empty", so in steady state each side writes only its own cache line.
-/// A chunk the reader has finished goes to a one-slot spare, which the writer takes before it
-/// allocates; in steady state no message costs an allocation.
+/// A chunk the reader has finished goes onto a free-chunk stack, which the writer empties
+/// before it allocates: the pipe keeps as many chunks as it ever had in flight, and in steady
+/// state no message costs an allocation.
 ///
 /// The capacity limit counts whole messages (a multipart message is one slot). It may grow
 /// while the pipe is in use: a connect-before-bind pipe starts at the writer's send HWM and
@@ -66,9 +67,8 @@ final class Pipe: @unchecked Sendable {
             chunk = next
         }
         Chunk.deallocate(chunk)
-        if let spare = UnsafeMutableRawPointer(bitPattern: shared.pointee.spare.load(ordering: .acquiring)) {
-            Chunk.deallocate(spare)
-        }
+        Chunk.deallocateList(writerState.pointee.freeChunks)
+        Chunk.deallocateList(UnsafeMutableRawPointer(bitPattern: shared.pointee.freeChunks.load(ordering: .acquiring)))
         writerState.deinitialize(count: 1)
         readerState.deinitialize(count: 1)
         shared.deinitialize(count: 1)
@@ -134,6 +134,8 @@ struct PipeWriterState: ~Copyable {
     var readerWake: UnsafeMutablePointer<Atomic<UInt32>>?
     /// ``Fence/isAsymmetric``, cached beside the data it guards.
     let asymmetric = Fence.isAsymmetric
+    /// Recycled chunks taken from the shared stack, linked through their `next` word.
+    var freeChunks: UnsafeMutableRawPointer?
 
     init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
         self.chunk = chunk
@@ -167,8 +169,9 @@ struct PipeReaderState: ~Copyable {
 /// State both sides read; written rarely.
 struct PipeSharedState: ~Copyable {
     let limit: Atomic<UInt64>
-    /// One recycled chunk (its address, or 0).
-    let spare = Atomic<UInt>(0)
+    /// Chunks the reader has finished: a stack linked through their `next` word (the head's
+    /// address, or 0). The reader pushes one at a time; the writer takes the whole stack.
+    let freeChunks = Atomic<UInt>(0)
     let readerWake = Atomic<UInt>(0)
     let writerWake = Atomic<UInt>(0)
 

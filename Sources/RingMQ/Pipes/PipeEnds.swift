@@ -74,8 +74,19 @@ struct PipeWriter: @unchecked Sendable {
     @inline(never)
     private func advanceChunk() {
         let s = state
-        let spare = shared.pointee.spare.exchange(0, ordering: .acquiringAndReleasing)
-        let next = UnsafeMutableRawPointer(bitPattern: spare) ?? Chunk.allocate()
+        if s.pointee.freeChunks == nil {
+            // Take every chunk the reader has recycled at once: with a single taker there is
+            // no ABA problem.
+            s.pointee.freeChunks = UnsafeMutableRawPointer(
+                bitPattern: shared.pointee.freeChunks.exchange(0, ordering: .acquiring))
+        }
+        let next: UnsafeMutableRawPointer
+        if let recycled = s.pointee.freeChunks {
+            s.pointee.freeChunks = Chunk.next(recycled)
+            next = recycled
+        } else {
+            next = Chunk.allocate()
+        }
         Chunk.setNext(next, nil)
         // The link is written before the count that makes the chunk's last slot visible.
         Chunk.setNext(s.pointee.chunk, next)
@@ -171,9 +182,14 @@ struct PipeReader: @unchecked Sendable {
         // The writer linked the next chunk before it published this chunk's last message.
         s.pointee.chunk = Chunk.next(finished)!
         s.pointee.slot = 0
-        let displaced = shared.pointee.spare.exchange(UInt(bitPattern: finished), ordering: .acquiringAndReleasing)
-        if let displaced = UnsafeMutableRawPointer(bitPattern: displaced) {
-            Chunk.deallocate(displaced)
+        // Push the finished chunk for the writer to reuse.
+        var head = shared.pointee.freeChunks.load(ordering: .relaxed)
+        while true {
+            Chunk.setNext(finished, UnsafeMutableRawPointer(bitPattern: head))
+            let (exchanged, original) = shared.pointee.freeChunks.compareExchange(
+                expected: head, desired: UInt(bitPattern: finished), ordering: .releasing)
+            if exchanged { break }
+            head = original
         }
     }
 
