@@ -20,6 +20,10 @@ import Darwin
 /// gone and rewriting its bytes is invisible. Otherwise a new buffer is allocated and queued,
 /// so the FIFO grows to the number of frames in flight at the peak, up to a budget of 512 KiB
 /// per size class (at most 4,096 buffers: a default pipe holds 2,000 messages); beyond it the oldest buffer is left to its holders.
+///
+/// Under the thread sanitizer the pool is off: the handoff it relies on (a release when the
+/// last frame is dropped, an acquire in the uniqueness check) happens inside the Swift
+/// runtime, which the sanitizer does not see, so it would report every reuse as a race.
 package final class FrameBufferPool {
     static let smallestClass = 32
     static let largestClass = 4096
@@ -46,7 +50,7 @@ package final class FrameBufferPool {
     /// A buffer holding a copy of `source`: from the calling thread's pool when the size fits
     /// a class, otherwise freshly allocated.
     static func buffer(copying source: UnsafeRawBufferPointer) -> FrameBuffer {
-        guard source.count <= largestClass, let pool = current else {
+        guard source.count <= largestClass, isEnabled, let pool = current else {
             return FrameBuffer.make(copying: source)
         }
         let index = classIndex(for: source.count)
@@ -62,6 +66,9 @@ package final class FrameBufferPool {
         }
         return index
     }
+
+    /// Off when the thread sanitizer's runtime is loaded in this process.
+    static let isEnabled: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") == nil
 
     // MARK: - Per-thread instance
 
