@@ -5,11 +5,12 @@ extension Socket {
     /// Sets an option, checking its value.
     ///
     /// - Throws: ``RingMQError/invalidOption(_:)`` for a value the option cannot take, or an
-    ///   option that does not apply to this socket's type; ``RingMQError/socketClosed``.
+    ///   option that does not apply to this socket's type; ``RingMQError/socketClosed``;
+    ///   ``RingMQError/terminated``.
     public func setOption(_ option: SocketOption) throws {
         enter(.option)
         defer { leave() }
-        if state.pointee.closed { throw RingMQError.socketClosed }
+        try checkUsable()
         try option.validate(for: type)
         store(option)
     }
