@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// - Note: `Context` is thread-safe: create sockets and terminate from any thread.
 public final class Context: Sendable {
-    let registry = Mutex(Registry())
+    let registry = Locked(Registry())
     private let terminatedFlag = Atomic<Bool>(false)
 
     /// Creates a context with an empty endpoint namespace.

@@ -55,11 +55,11 @@ private func expectExactlyOnceInOrder(
     // MARK: - Stress
 
     @Test func fourPushersFourPullersDeliverEveryMessageOnceAndInOrder() throws {
-        let perPusher = Scale.count(normal: 20_000, stress: 100_000, sanitized: 5_000)
+        let perPusher = Scale.count(normal: 100_000, stress: 1_000_000, sanitized: 100_000)
         let pusherCount = 4
         let pullerCount = 4
         let total = pusherCount * perPusher
-        let context = Context()
+        let context = TestContext()
 
         // Each PULL binds its own endpoint and every PUSH connects to all of them, so every
         // PULL takes part.
@@ -118,7 +118,7 @@ private func expectExactlyOnceInOrder(
     @Test func tinyQueueBetweenTwoThreadsKeepsOrderAndContent() throws {
         // A queue of two messages makes both sides block and wake each other constantly.
         let count = Scale.count(normal: 20_000, stress: 200_000, sanitized: 3_000)
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         pull.receiveHighWaterMark = 1
         pull.receiveTimeout = Scale.safety
@@ -148,7 +148,7 @@ private func expectExactlyOnceInOrder(
 
     @Test func pairStreamsBothWaysAtOnce() throws {
         let count = Scale.count(normal: 10_000, stress: 100_000, sanitized: 2_000)
-        let context = Context()
+        let context = TestContext()
         let a = try context.socket(.pair)
         try a.bind("inproc://duplex")
         let b = try context.socket(.pair)
@@ -191,7 +191,7 @@ private func expectExactlyOnceInOrder(
 
     @Test func closingAPullerWhileThePushSendsRoutesEverythingLaterToTheOther() throws {
         let count = Scale.count(normal: 4_000, stress: 40_000, sanitized: 1_000)
-        let context = Context()
+        let context = TestContext()
         let keep = try context.socket(.pull)
         keep.receiveHighWaterMark = 10
         keep.receiveTimeout = Scale.safety
@@ -247,7 +247,7 @@ private func expectExactlyOnceInOrder(
     @Test func peersComeAndGoWhileAPullerReceives() throws {
         let rounds = Scale.count(normal: 300, stress: 3_000, sanitized: 100)
         let perRound = 5
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         pull.receiveTimeout = Scale.safety
         try pull.bind("inproc://churn")
@@ -274,7 +274,7 @@ private func expectExactlyOnceInOrder(
     @Test func socketsCreatedAndBoundFromManyThreads() throws {
         let threads = 4
         let perThread = Scale.count(normal: 100, stress: 1_000, sanitized: 30)
-        let context = Context()
+        let context = TestContext()
         let start = StartBarrier(count: threads)
         let workers = (0..<threads).map { t in
             Peer { () throws -> [Socket] in
@@ -304,7 +304,7 @@ private func expectExactlyOnceInOrder(
     }
 
     @Test func terminateStopsThreadsBusySendingAndReceiving() throws {
-        let context = Context()
+        let context = TestContext()
         let started = Counter()
         var peers: [Peer<Void>] = []
         for i in 0..<2 {
@@ -339,7 +339,7 @@ private func expectExactlyOnceInOrder(
     }
 
     @Test func aSocketMayMoveBetweenThreads() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://moving")
         let push = try context.socket(.push)

@@ -7,16 +7,20 @@ import Testing
 @Suite struct ConcurrentUseTests {
     // MARK: - One thread at a time
 
+    // Each body parks a peer thread in a blocking call (for two seconds at most), waits until
+    // it is asleep inside that call, then calls into the same socket from the test's thread.
+    // If the library missed the overlap, the body would end normally after the peer's timeout
+    // and the exit test would fail.
+
     @Test func aSecondThreadReceivingWhileTheFirstIsBlockedTraps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let context = Context()
             let pull = try context.socket(.pull)
             try pull.bind("inproc://misuse")
-            // The peer blocks in receive() for good: nothing is ever sent.
-            _ = PeerThread { _ = try? pull.receive() }
-            // Once it is inside, any call from this thread overlaps it. Whichever thread comes
-            // second traps, so this loop ends in a trap either way.
-            while true { _ = try? pull.receive() }
+            pull.receiveTimeout = .seconds(2)
+            let blocked = Peer { try pull.receive() }
+            blocked.waitUntilBlocked()
+            _ = try? pull.receive()
         }
         expectMessage(result, contains: ["two threads at once", "receive()"])
     }
@@ -25,29 +29,34 @@ import Testing
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let context = Context()
             let push = try context.socket(.push)
-            _ = PeerThread { _ = try? push.send("nobody will take this") }
-            while true { _ = try? push.trySend("x") }
+            push.sendTimeout = .seconds(2)
+            let blocked = Peer { try push.send("nobody will take this") }
+            blocked.waitUntilBlocked()
+            _ = try? push.trySend("x")
         }
-        expectMessage(result, contains: ["two threads at once", "send(_:)"])
+        expectMessage(result, contains: ["two threads at once", "send(_:)", "trySend(_:)"])
     }
 
     @Test func closingASocketBlockedInAnotherThreadTrapsAndPointsToTerminate() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let context = Context()
             let pull = try context.socket(.pull)
-            let receiver = Peer { try pull.receive() }
-            receiver.waitUntilBlocked()
+            pull.receiveTimeout = .seconds(2)
+            let blocked = Peer { try pull.receive() }
+            blocked.waitUntilBlocked()
             pull.close()
         }
-        expectMessage(result, contains: ["two threads at once", "terminate"])
+        expectMessage(result, contains: ["two threads at once", "close()", "terminate"])
     }
 
     @Test func settingAnOptionWhileAnotherThreadIsBlockedTraps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let context = Context()
             let pull = try context.socket(.pull)
-            _ = PeerThread { _ = try? pull.receive() }
-            while true { pull.receiveTimeout = nil }
+            pull.receiveTimeout = .seconds(2)
+            let blocked = Peer { try pull.receive() }
+            blocked.waitUntilBlocked()
+            pull.receiveHighWaterMark = 10
         }
         expectMessage(result, contains: ["two threads at once"])
     }

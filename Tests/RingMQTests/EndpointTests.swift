@@ -5,7 +5,7 @@ import Testing
     // MARK: - Bind and connect, in either order
 
     @Test func bindThenConnect() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://tasks")
         let push = try context.socket(.push)
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func connectThenBind() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.connect("inproc://tasks")
         #expect(try push.trySend("early"))
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func pushMayBindAndPullConnect() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://reversed")
         let pull = try context.socket(.pull)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func connectBeforeBindQueuesUpToTheSendHighWaterMark() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         push.sendHighWaterMark = 5
         try push.connect("inproc://later")
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func connectBeforeBindMultipartArrivesWhole() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.connect("inproc://parts")
         try push.send(["a", "b", "c"])
@@ -65,7 +65,7 @@ import Testing
     // MARK: - Unbind, disconnect
 
     @Test func unbindLetsAnotherSocketBindTheName() throws {
-        let context = Context()
+        let context = TestContext()
         let first = try context.socket(.pull)
         try first.bind("inproc://name")
         try first.unbind("inproc://name")
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func connectAfterUnbindWaitsForTheNextBind() throws {
-        let context = Context()
+        let context = TestContext()
         let first = try context.socket(.pull)
         try first.bind("inproc://moved")
         try first.unbind("inproc://moved")
@@ -95,7 +95,7 @@ import Testing
 
     @Test func unbindKeepsConnectionsAlreadyMade() throws {
         // As with libzmq's inproc transport: unbind removes the name, not the connections.
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://kept")
         let push = try context.socket(.push)
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func unbindThenBindAgainBySameSocket() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://again")
         try pull.unbind("inproc://again")
@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func disconnectStopsRoutingToThatEndpoint() throws {
-        let context = Context()
+        let context = TestContext()
         let a = try context.socket(.pull)
         try a.bind("inproc://a")
         let b = try context.socket(.pull)
@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test func disconnectFromTheOnlyPeerLeavesNoPeer() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://only")
         let push = try context.socket(.push)
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func disconnectBeforeTheBindDropsThePendingConnection() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.connect("inproc://pending")
         try push.disconnect("inproc://pending")
@@ -165,7 +165,7 @@ import Testing
     // MARK: - Many endpoints, many peers
 
     @Test func oneSocketBindsSeveralEndpoints() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         let names = ["inproc://one", "inproc://two", "inproc://three"]
         for name in names { try pull.bind(name) }
@@ -180,7 +180,7 @@ import Testing
     }
 
     @Test func oneSocketConnectsSeveralEndpoints() throws {
-        let context = Context()
+        let context = TestContext()
         let pulls = try (0..<3).map { i in
             let pull = try context.socket(.pull)
             try pull.bind("inproc://many-\(i)")
@@ -193,7 +193,7 @@ import Testing
     }
 
     @Test func oneEndpointHasSeveralPeers() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://hub")
         let pushes = try (0..<5).map { _ in
@@ -206,7 +206,7 @@ import Testing
     }
 
     @Test func bindAndConnectOnOneSocket() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://bound")
         let far = try context.socket(.push)
@@ -222,8 +222,8 @@ import Testing
     // MARK: - One namespace per context
 
     @Test func twoContextsMayBindTheSameName() throws {
-        let a = Context()
-        let b = Context()
+        let a = TestContext()
+        let b = TestContext()
         let pullA = try a.socket(.pull)
         try pullA.bind("inproc://shared")
         let pullB = try b.socket(.pull)
@@ -237,8 +237,8 @@ import Testing
     }
 
     @Test func connectingInAnotherContextDoesNotReachTheBinder() throws {
-        let a = Context()
-        let b = Context()
+        let a = TestContext()
+        let b = TestContext()
         let pullA = try a.socket(.pull)
         try pullA.bind("inproc://only-in-a")
         let pushB = try b.socket(.push)
@@ -256,7 +256,7 @@ import Testing
     // MARK: - Names
 
     @Test func namesCompareByteForByte() throws {
-        let context = Context()
+        let context = TestContext()
         let composed = "inproc://caf\u{E9}"
         let decomposed = "inproc://cafe\u{301}"
         #expect(composed == decomposed, "Swift's String equality treats them as equal")
@@ -273,7 +273,7 @@ import Testing
     }
 
     @Test func namesAreCaseSensitive() throws {
-        let context = Context()
+        let context = TestContext()
         let lower = try context.socket(.pull)
         try lower.bind("inproc://tasks")
         let upper = try context.socket(.pull)
@@ -286,7 +286,7 @@ import Testing
     }
 
     @Test func unusualNamesWork() throws {
-        let context = Context()
+        let context = TestContext()
         for name in ["inproc://a", "inproc://with spaces", "inproc://x://y", "inproc://🚀", "inproc://tcp://host"] {
             let pull = try context.socket(.pull)
             try pull.bind(name)
@@ -300,7 +300,7 @@ import Testing
     // MARK: - Errors
 
     @Test func bindingANameTwiceIsAddressInUse() throws {
-        let context = Context()
+        let context = TestContext()
         let first = try context.socket(.pull)
         try first.bind("inproc://taken")
         let second = try context.socket(.pull)
@@ -324,7 +324,7 @@ import Testing
         ("://x", "inproc://"),
     ])
     func malformedEndpointsAreRejected(endpoint: String, hint: String) throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         let bindMessage = expectError(.invalidEndpoint) { try pull.bind(endpoint) }
         #expect(bindMessage?.contains(hint) == true, "bind('\(endpoint)'): unhelpful message: \(bindMessage ?? "")")
@@ -337,14 +337,14 @@ import Testing
     }
 
     @Test func networkSchemesPointToLibzmq() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         let message = expectError(.invalidEndpoint) { try pull.bind("tcp://127.0.0.1:5555") }
         #expect(message?.contains("libzmq") == true, "the message should say where networking lives: \(message ?? "")")
     }
 
     @Test func unbindOrDisconnectOfUnknownEndpoints() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         let message = expectError(.endpointNotFound) { try pull.unbind("inproc://never") }
         #expect(message?.contains("inproc://never") == true, "the message should name the endpoint: \(message ?? "")")
@@ -374,7 +374,7 @@ import Testing
         (.pull, .pair),
     ])
     func incompatibleTypesAreRefused(connecting: SocketType, bound: SocketType) throws {
-        let context = Context()
+        let context = TestContext()
         let binder = try context.socket(bound)
         try binder.bind("inproc://typed")
         let connecter = try context.socket(connecting)

@@ -234,7 +234,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
 @Suite struct MessageTransferTests {
     @Test(arguments: [0, 1, 23, 24, 25, 1000, 1 << 20])
     func framesOfEverySizeArriveIntact(count: Int) throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://sizes")
         let push = try context.socket(.push)
@@ -249,7 +249,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
     }
 
     @Test func emptyFramesAreMessages() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://empty")
         let push = try context.socket(.push)
@@ -261,7 +261,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
     }
 
     @Test func sendingAMessageWithoutFramesIsRefused() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://none")
         let push = try context.socket(.push)
@@ -276,7 +276,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
     }
 
     @Test func pairRefusesAMessageWithoutFramesToo() throws {
-        let context = Context()
+        let context = TestContext()
         let a = try context.socket(.pair)
         try a.bind("inproc://pair-none")
         let b = try context.socket(.pair)

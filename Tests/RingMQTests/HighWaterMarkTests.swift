@@ -4,7 +4,7 @@ import Testing
 /// A PUSH and a PULL that never reads, with the given high-water marks, connected in the given
 /// order (`bindFirst`: the PULL binds before the PUSH connects).
 private func pipeline(
-    _ context: Context, send: Int?, receive: Int?, bindFirst: Bool = true, name: String = "inproc://hwm"
+    _ context: TestContext, send: Int?, receive: Int?, bindFirst: Bool = true, name: String = "inproc://hwm"
 ) throws -> (push: Socket, pull: Socket) {
     let push = try context.socket(.push)
     let pull = try context.socket(.pull)
@@ -22,7 +22,7 @@ private func pipeline(
 
 @Suite struct HighWaterMarkTests {
     @Test func defaultsAreOneThousand() throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(.push)
         #expect(socket.sendHighWaterMark == 1000)
         #expect(socket.receiveHighWaterMark == 1000)
@@ -38,7 +38,7 @@ private func pipeline(
 
     @Test(arguments: [(1000, 1000, 2000), (10, 10, 20), (1, 1, 2), (100, 5, 105), (5, 100, 105)], [true, false])
     func queueHoldsSendPlusReceiveHighWaterMark(marks: (send: Int, receive: Int, expected: Int), bindFirst: Bool) throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: marks.send, receive: marks.receive, bindFirst: bindFirst)
         #expect(try fill(push, limit: marks.expected + 100) == marks.expected)
         #expect(try push.trySend("one too many") == false)
@@ -47,7 +47,7 @@ private func pipeline(
 
     @Test(arguments: [(0, 0), (0, 5), (5, 0), (0, 1000)])
     func zeroMeansNoLimit(send: Int, receive: Int) throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: send, receive: receive)
         #expect(try fill(push, limit: 10_000) == 10_000)
         let received = try drainNumbers(pull)
@@ -56,7 +56,7 @@ private func pipeline(
     }
 
     @Test func zeroSendHighWaterMarkBeforeBindIsUnbounded() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: 0, receive: 5, bindFirst: false)
         #expect(try fill(push, limit: 3000) == 3000)
         #expect(try drainNumbers(pull).count == 3000)
@@ -65,7 +65,7 @@ private func pipeline(
     // MARK: - When a high-water mark applies
 
     @Test func highWaterMarksSetAfterConnectDoNotChangeExistingConnections() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: nil, receive: nil)
         push.sendHighWaterMark = 1
         pull.receiveHighWaterMark = 1
@@ -83,7 +83,7 @@ private func pipeline(
 
     @Test func boundSideHighWaterMarkSetAfterBindAppliesToLaterConnections() throws {
         // The documented zmq_setsockopt rule, which RingMQ follows for the bound side too.
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://late-option")
         pull.receiveHighWaterMark = 3
@@ -94,7 +94,7 @@ private func pipeline(
     }
 
     @Test func eachConnectionHasItsOwnQueue() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         push.sendHighWaterMark = 2
         var pulls: [Socket] = []
@@ -112,7 +112,7 @@ private func pipeline(
     // MARK: - Multipart
 
     @Test func multipartCountsOnceAndArrivesWhole() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: 2, receive: 2)
         var accepted = 0
         while accepted < 100, try push.trySend(["part 1", Frame("\(accepted)"), "part 3"]) {
@@ -127,7 +127,7 @@ private func pipeline(
     // MARK: - Invalid values
 
     @Test func negativeHighWaterMarksThrowInvalidOption() throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(.push)
         let message = expectError(.invalidOption) { try socket.set(sendHighWaterMark: -1) }
         #expect(message?.contains("sendHighWaterMark") == true, "the message should name the option: \(message ?? "")")
@@ -144,7 +144,7 @@ private func pipeline(
 
     @Test(arguments: [(1, 1), (3, 3), (1000, 1000), (50, 7)])
     func drainingTheQueueFreesRoomAtOnce(send: Int, receive: Int) throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: send, receive: receive)
         let capacity = send + receive
         for round in 0..<3 {
@@ -159,7 +159,7 @@ private func pipeline(
     func readingMoreThanHalfTheQueueFreesRoom(send: Int, receive: Int) throws {
         // The reader may publish its progress in batches, but never holds back more than half
         // the queue.
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: send, receive: receive)
         let capacity = send + receive
         #expect(try fill(push, limit: capacity + 10) == capacity)

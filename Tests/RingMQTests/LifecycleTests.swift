@@ -19,7 +19,7 @@ private let operations: [(name: String, call: @Sendable (Socket) throws -> Void)
 
 /// Binds `name` with a new PULL socket created and dropped inside this function.
 @inline(never)
-private func bindAndDrop(_ context: Context, _ name: String) throws {
+private func bindAndDrop(_ context: TestContext, _ name: String) throws {
     let pull = try context.socket(.pull)
     try pull.bind(name)
 }
@@ -28,7 +28,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     // MARK: - close()
 
     @Test func closeIsIdempotent() throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(.pull)
         try socket.bind("inproc://closing")
         socket.close()
@@ -39,13 +39,16 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
 
     @Test(arguments: [SocketType.pair, .push, .pull])
     func everyOperationAfterCloseThrowsSocketClosed(type: SocketType) throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(type)
         try socket.bind("inproc://bound")
         let peerType: SocketType = type == .pair ? .pair : (type == .push ? .pull : .push)
         let peer = try context.socket(peerType)
         try peer.bind("inproc://connected")
         try socket.connect("inproc://connected")
+        // Only so that a socket that failed to close fails the test instead of blocking it.
+        socket.sendTimeout = .milliseconds(100)
+        socket.receiveTimeout = .milliseconds(100)
         socket.close()
         for operation in operations {
             #expect(throws: RingMQError.socketClosed, "\(type) \(operation.name) after close") {
@@ -59,7 +62,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func messagesQueuedToAPeerStayReadableAfterTheSenderCloses() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://linger")
         let push = try context.socket(.push)
@@ -72,7 +75,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func messagesFromABoundSenderStayReadableAfterItCloses() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://bound-sender")
         let pull = try context.socket(.pull)
@@ -83,7 +86,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func pairMessagesStayReadableAfterThePeerCloses() throws {
-        let context = Context()
+        let context = TestContext()
         let a = try context.socket(.pair)
         try a.bind("inproc://pair-linger")
         let b = try context.socket(.pair)
@@ -96,7 +99,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
 
     @Test func sendsQueuedBeforeTheBindOutliveClose() throws {
         // Default linger (nil): a pending connection's messages wait for the bind.
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.connect("inproc://pending-linger")
         try push.send("queued before the bind")
@@ -107,7 +110,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func theEndpointCanBeBoundAgainRightAfterClose() throws {
-        let context = Context()
+        let context = TestContext()
         let first = try context.socket(.pull)
         try first.bind("inproc://reuse")
         try first.bind("inproc://reuse-2")
@@ -122,7 +125,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func noPeerRoutesToAClosedSocket() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://gone")
         let push = try context.socket(.push)
@@ -133,7 +136,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func closingOnePullerSendsEverythingLaterToTheOther() throws {
-        let context = Context()
+        let context = TestContext()
         let first = try context.socket(.pull)
         try first.bind("inproc://p0")
         let second = try context.socket(.pull)
@@ -148,7 +151,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func closingTheBoundPushLeavesConnectedPullersIdle() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://source")
         let pull = try context.socket(.pull)
@@ -162,7 +165,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     // MARK: - Release
 
     @Test func droppingTheLastReferenceClosesTheSocket() throws {
-        let context = Context()
+        let context = TestContext()
         try bindAndDrop(context, "inproc://dropped")
         // Bound by a socket nobody holds any more: it closed itself and freed the name.
         let pull = try context.socket(.pull)
@@ -170,7 +173,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func droppingAConnectedPeerStopsRoutingToIt() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://drop-peer")
         do {
@@ -183,7 +186,7 @@ private func bindAndDrop(_ context: Context, _ name: String) throws {
     }
 
     @Test func droppingASenderKeepsWhatItSent() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://dropped-sender")
         do {

@@ -55,7 +55,7 @@ import Testing
         .invertMatching(true),
     ])
     func typeSpecificOptionsAreRefusedByOtherTypes(option: SocketOption) throws {
-        let context = Context()
+        let context = TestContext()
         for type in [SocketType.pair, .push, .pull] {
             let socket = try context.socket(type)
             let message = expectError(.invalidOption) { try socket.setOption(option) }
@@ -75,7 +75,7 @@ import Testing
     // MARK: - Linger
 
     @Test func zeroLingerDropsWhatWaitsForTheBind() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         push.linger = .zero
         try push.connect("inproc://linger-zero")
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func expiredLingerDropsWhatWaitsForTheBind() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         push.linger = .milliseconds(10)
         try push.connect("inproc://linger-short")
@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func lingerThatHasNotExpiredKeepsWhatWaitsForTheBind() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         push.linger = .seconds(60)
         try push.connect("inproc://linger-long")
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func lingerDoesNotAffectFormedConnections() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://formed")
         let push = try context.socket(.push)

@@ -2,7 +2,7 @@ import RingMQ
 import Testing
 
 /// Two PAIR sockets: `bound` bound to `name`, `connected` connected to it.
-private func pair(_ context: Context, name: String = "inproc://pair") throws -> (bound: Socket, connected: Socket) {
+private func pair(_ context: TestContext, name: String = "inproc://pair") throws -> (bound: Socket, connected: Socket) {
     let bound = try context.socket(.pair)
     try bound.bind(name)
     let connected = try context.socket(.pair)
@@ -12,7 +12,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
 
 @Suite struct PairTests {
     @Test func exchangeBothWays() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         try a.send("from a")
         try b.send(["from", "b"])
@@ -20,6 +20,8 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
         #expect(try a.tryReceive() == ["from", "b"])
         #expect(try a.tryReceive() == nil)
         #expect(try b.tryReceive() == nil)
+        a.receiveTimeout = Scale.safety
+        b.receiveTimeout = Scale.safety
         for i in 0..<100 {
             try a.send(numbered(i))
             #expect(try b.receive() == numbered(i))
@@ -29,7 +31,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func exchangeWhenConnectedBeforeTheBind() throws {
-        let context = Context()
+        let context = TestContext()
         let b = try context.socket(.pair)
         try b.connect("inproc://later")
         try b.send("sent before the bind")
@@ -41,7 +43,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func pairQueueFollowsTheHighWaterMarks() throws {
-        let context = Context()
+        let context = TestContext()
         let a = try context.socket(.pair)
         a.receiveHighWaterMark = 2
         try a.bind("inproc://pair-hwm")
@@ -56,7 +58,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func aSecondPeerIsRefusedAndTheFirstPairKeepsWorking() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         let intruder = try context.socket(.pair)
         let message = expectError(.addressInUse) { try intruder.connect("inproc://pair") }
@@ -76,7 +78,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func aConnectedPairCannotConnectAgain() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         let other = try context.socket(.pair)
         try other.bind("inproc://other")
@@ -92,14 +94,14 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func aPairWaitingForItsBindCannotConnectAgain() throws {
-        let context = Context()
+        let context = TestContext()
         let b = try context.socket(.pair)
         try b.connect("inproc://pending")
         expectError(.invalidState) { try b.connect("inproc://pending-2") }
     }
 
     @Test func aBoundPairWithItsPeerCannotConnectElsewhere() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         let other = try context.socket(.pair)
         try other.bind("inproc://other")
@@ -109,7 +111,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func afterThePeerClosesANewPairCanConnect() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         try b.send("from b")
         b.close()
@@ -123,7 +125,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func afterTheConnectedPeerDisconnectsANewPairCanConnect() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         try b.disconnect("inproc://pair")
         let c = try context.socket(.pair)
@@ -140,7 +142,7 @@ private func pair(_ context: Context, name: String = "inproc://pair") throws -> 
     }
 
     @Test func afterTheBoundPeerClosesTheConnectedPairCanConnectAgain() throws {
-        let context = Context()
+        let context = TestContext()
         let (a, b) = try pair(context)
         a.close()
         #expect(try b.trySend("nobody there") == false)

@@ -3,7 +3,7 @@ import Testing
 
 /// `count` PULL sockets bound to `inproc://pull-0`, `inproc://pull-1`, …, with the given
 /// receive high-water marks (default when `nil`).
-private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]? = nil) throws -> [Socket] {
+private func pulls(_ context: TestContext, count: Int, receiveHighWaterMarks: [Int]? = nil) throws -> [Socket] {
     try (0..<count).map { i in
         let pull = try context.socket(.pull)
         if let marks = receiveHighWaterMarks { pull.receiveHighWaterMark = marks[i] }
@@ -16,7 +16,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     // MARK: - PUSH: load balancing
 
     @Test func pushRoundRobinsOverItsPeers() throws {
-        let context = Context()
+        let context = TestContext()
         let pullers = try pulls(context, count: 3)
         let push = try context.socket(.push)
         for i in 0..<3 { try push.connect("inproc://pull-\(i)") }
@@ -27,7 +27,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func boundPushRoundRobinsOverConnectedPeers() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://fan-out")
         let pullers = try (0..<3).map { _ in
@@ -47,7 +47,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func aNewPeerJoinsTheRotation() throws {
-        let context = Context()
+        let context = TestContext()
         let pullers = try pulls(context, count: 2)
         let push = try context.socket(.push)
         try push.connect("inproc://pull-0")
@@ -62,7 +62,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func pushSkipsAFullPeer() throws {
-        let context = Context()
+        let context = TestContext()
         // Queues: 1 + 100, 1 + 1, 1 + 100.
         let pullers = try pulls(context, count: 3, receiveHighWaterMarks: [100, 1, 100])
         let push = try context.socket(.push)
@@ -84,7 +84,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func pushWaitsWhenEveryPeerIsFull() throws {
-        let context = Context()
+        let context = TestContext()
         let pullers = try pulls(context, count: 2, receiveHighWaterMarks: [1, 1])
         let push = try context.socket(.push)
         push.sendHighWaterMark = 1
@@ -98,7 +98,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func pushWithoutPeersWaits() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         #expect(try push.trySend("nobody") == false)
         push.sendTimeout = .milliseconds(30)
@@ -108,7 +108,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     // MARK: - PULL: fair queueing
 
     @Test func pullFairQueuesOverItsPeers() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://fair")
         let pushes = try (0..<3).map { _ in
@@ -134,7 +134,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func oneBusyPusherCannotStarveAnother() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://starve")
         let busy = try context.socket(.push)
@@ -150,7 +150,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     // MARK: - Exactly once, in order
 
     @Test func everyMessageReachesExactlyOnePullInOrder() throws {
-        let context = Context()
+        let context = TestContext()
         let pullers = try pulls(context, count: 3)
         let pushes = try (0..<3).map { _ in
             let push = try context.socket(.push)
@@ -176,7 +176,7 @@ private func pulls(_ context: Context, count: Int, receiveHighWaterMarks: [Int]?
     }
 
     @Test func pullReadsWhatAPeerSentBeforeAnotherConnected() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://early")
         let first = try context.socket(.push)

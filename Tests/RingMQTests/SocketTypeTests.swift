@@ -10,7 +10,7 @@ import Testing
 
     @Test(arguments: [SocketType.pub, .sub, .xpub, .xsub, .req, .rep, .dealer, .router])
     func typesNotYetAvailableAreRefused(type: SocketType) {
-        let context = Context()
+        let context = TestContext()
         let message = expectError(.operationNotSupported) { try context.socket(type) }
         #expect(message?.contains("not available yet") == true, "unhelpful message: \(message ?? "")")
         #expect(message?.contains(type.description) == true, "the message should name \(type): \(message ?? "")")
@@ -18,13 +18,13 @@ import Testing
 
     @Test(arguments: [SocketType.pair, .push, .pull])
     func availableTypesCanBeCreated(type: SocketType) throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(type)
         #expect(socket.type == type)
     }
 
     @Test func pullCannotSend() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://pull-send")
         let push = try context.socket(.push)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func pushCannotReceive() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://push-receive")
         let pull = try context.socket(.pull)
@@ -49,7 +49,7 @@ import Testing
 
     @Test(arguments: [SocketType.pair, .push, .pull])
     func subscribeAppliesOnlyToSubscribers(type: SocketType) throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(type)
         let message = expectError(.operationNotSupported) { try socket.subscribe("topic") }
         #expect(message?.contains("SUB") == true, "the message should name the types that subscribe: \(message ?? "")")

@@ -5,7 +5,7 @@ import Testing
     // MARK: - Waking blocked calls
 
     @Test func aThreadBlockedInReceiveWakesWithTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://blocked")
         let push = try context.socket(.push)
@@ -18,10 +18,10 @@ import Testing
     }
 
     @Test func aThreadBlockedInReceiveWithoutTimeoutWakesWithTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://forever")
-        #expect(pull.receiveTimeout == nil)
+        pull.receiveTimeout = nil  // wait forever
         let receiver = Peer { try pull.receive() }
         receiver.waitUntilBlocked()
         context.terminate()
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func aThreadBlockedInSendToAFullPeerWakesWithTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         pull.receiveHighWaterMark = 1
         try pull.bind("inproc://full")
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func aThreadBlockedInSendWithoutPeersWakesWithTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         #expect(try push.trySend("nobody") == false)
         let sender = Peer { try push.send("blocked") }
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func everyBlockedThreadOfTheContextWakes() throws {
-        let context = Context()
+        let context = TestContext()
         let pulls = try (0..<3).map { i in
             let pull = try context.socket(.pull)
             try pull.bind("inproc://many-\(i)")
@@ -74,8 +74,8 @@ import Testing
     }
 
     @Test func terminateLeavesOtherContextsAlone() throws {
-        let doomed = Context()
-        let other = Context()
+        let doomed = TestContext()
+        let other = TestContext()
         let pull = try other.socket(.pull)
         try pull.bind("inproc://same-name")
         let push = try other.socket(.push)
@@ -92,12 +92,14 @@ import Testing
     // MARK: - Afterwards
 
     @Test func laterCallsThrowTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://after")
         let push = try context.socket(.push)
         try push.connect("inproc://after")
         try push.send("queued before terminate")
+        push.sendTimeout = .milliseconds(100)  // only to fail rather than block if terminate did nothing
+        pull.receiveTimeout = .milliseconds(100)
         context.terminate()
 
         #expect(throws: RingMQError.terminated) { try push.send("x") }
@@ -114,7 +116,7 @@ import Testing
     }
 
     @Test func settingAnOptionAfterTerminateThrowsTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         let socket = try context.socket(.push)
         context.terminate()
         #expect(throws: RingMQError.terminated) { try socket.setOption(.sendHighWaterMark(5)) }
@@ -122,7 +124,7 @@ import Testing
     }
 
     @Test func creatingASocketThrowsTerminated() throws {
-        let context = Context()
+        let context = TestContext()
         context.terminate()
         for type in [SocketType.pair, .push, .pull] {
             #expect(throws: RingMQError.terminated) { try context.socket(type) }
@@ -130,7 +132,7 @@ import Testing
     }
 
     @Test func terminateTwiceIsFine() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         context.terminate()
         context.terminate()
@@ -139,7 +141,7 @@ import Testing
     }
 
     @Test func terminateFromAnotherThread() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://remote")
         pull.receiveTimeout = Scale.safety

@@ -2,7 +2,7 @@ import RingMQ
 import Testing
 
 /// A connected PUSH → PULL pipeline on `inproc://wait`.
-private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000) throws -> (push: Socket, pull: Socket) {
+private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1000) throws -> (push: Socket, pull: Socket) {
     let pull = try context.socket(.pull)
     pull.receiveHighWaterMark = receive
     try pull.bind("inproc://wait")
@@ -19,7 +19,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     // MARK: - Woken by the peer
 
     @Test func blockingReceiveIsWokenByASendFromAnotherThread() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context)
         pull.receiveTimeout = Scale.safety
         let receiver = Peer { try pull.receive() }
@@ -29,9 +29,9 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func blockingReceiveWithoutTimeoutIsWokenByASend() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context)
-        #expect(pull.receiveTimeout == nil)
+        pull.receiveTimeout = nil  // wait forever
         let receiver = Peer { try pull.receive() }
         receiver.waitUntilBlocked()
         try push.send(["two", "frames"])
@@ -39,7 +39,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func blockingReceiveIsWokenWhenAPeerConnectsAndSends() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://late-peer")
         pull.receiveTimeout = Scale.safety
@@ -52,7 +52,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func blockingReceiveIsWokenByABindThatFormsAPendingConnection() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.connect("inproc://bound-later")
         pull.receiveTimeout = Scale.safety
@@ -65,10 +65,11 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func blockingSendIsWokenWhenTheReaderFreesRoom() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: 1, receive: 1)
         #expect(try fill(push, limit: 10) == 2)
         push.sendTimeout = Scale.safety
+        pull.receiveTimeout = Scale.safety
         let sender = Peer { try push.send(numbered(2)) }
         sender.waitUntilBlocked()
         #expect(try pull.receive() == numbered(0))
@@ -78,7 +79,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func blockingSendIsWokenWhenAPeerConnects() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://no-peer-yet")
         push.sendTimeout = Scale.safety
@@ -91,7 +92,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func blockingSendIsWokenWhenTheBindRaisesTheLimit() throws {
-        let context = Context()
+        let context = TestContext()
         let push = try context.socket(.push)
         push.sendHighWaterMark = 1
         try push.connect("inproc://raise")
@@ -106,7 +107,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func pairPingPongBetweenThreads() throws {
-        let context = Context()
+        let context = TestContext()
         let a = try context.socket(.pair)
         try a.bind("inproc://ping")
         let b = try context.socket(.pair)
@@ -127,7 +128,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     // MARK: - Timeouts
 
     @Test func receiveTimesOutNotBeforeTheTimeout() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context)
         pull.receiveTimeout = .milliseconds(50)
         withExtendedLifetime(push) {
@@ -136,14 +137,14 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func receiveWithoutAnyPeerTimesOut() throws {
-        let context = Context()
+        let context = TestContext()
         let pull = try context.socket(.pull)
         pull.receiveTimeout = .milliseconds(20)
         expectTimesOut(after: .milliseconds(20)) { try pull.receive() }
     }
 
     @Test func sendTimesOutNotBeforeTheTimeout() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: 1, receive: 1)
         #expect(try fill(push, limit: 10) == 2)
         push.sendTimeout = .milliseconds(50)
@@ -152,7 +153,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func socketsWorkAfterATimeout() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context)
         pull.receiveTimeout = .milliseconds(10)
         expectTimesOut(after: .milliseconds(10)) { try pull.receive() }
@@ -161,7 +162,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func zeroTimeoutNeverWaits() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: 1, receive: 1)
         pull.receiveTimeout = .zero
         push.sendTimeout = .zero
@@ -177,7 +178,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func timeoutsTakeEffectAtOnce() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context)
         // Set after the connection was made, unlike high-water marks they apply immediately.
         pull.receiveTimeout = .milliseconds(20)
@@ -189,8 +190,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func timeoutOptions() throws {
-        let context = Context()
-        let socket = try context.socket(.pull)
+        let socket = try Context().socket(.pull)
         #expect(socket.sendTimeout == nil)
         #expect(socket.receiveTimeout == nil)
         try socket.setOption(.receiveTimeout(.milliseconds(5)))
@@ -208,9 +208,9 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     // MARK: - Non-blocking calls
 
     @Test func tryReceiveNeverWaits() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context)
-        #expect(pull.receiveTimeout == nil, "even with receive set to wait forever")
+        pull.receiveTimeout = nil  // even where receive() would wait forever
         #expect(try pull.tryReceive() == nil)
         try push.send("x")
         #expect(try pull.tryReceive() == "x")
@@ -221,7 +221,7 @@ private func pipeline(_ context: Context, send: Int = 1000, receive: Int = 1000)
     }
 
     @Test func trySendNeverWaits() throws {
-        let context = Context()
+        let context = TestContext()
         let (push, pull) = try pipeline(context, send: 1, receive: 1)
         push.sendTimeout = .seconds(60)
         #expect(try fill(push, limit: 10) == 2)

@@ -2,7 +2,7 @@
 ///
 /// Every topology change (bind, connect, unbind, disconnect, close, terminate) takes that one
 /// lock, so the whole graph changes in a single order; the data path never takes it.
-struct Registry: ~Copyable {
+struct Registry {
     var terminated = false
     /// Endpoint name → the socket bound there.
     var bound: [EndpointName: SocketPort] = [:]

@@ -9,11 +9,11 @@ final class SocketPort: Sendable {
     let type: SocketType
     let signal = Signal()
     let mailbox = Mailbox()
-    private let peerOptions: Mutex<PeerOptions>
+    private let peerOptions: Locked<PeerOptions>
 
     init(type: SocketType, options: PeerOptions) {
         self.type = type
-        self.peerOptions = Mutex(options)
+        self.peerOptions = Locked(options)
     }
 
     /// The options a peer connecting now should use.

@@ -7,12 +7,12 @@ import Synchronization
 /// pipe lists are only ever touched by the socket's owner and the data path stays lock-free.
 /// Checking for commands costs one load of a flag that only changes when a command is posted.
 final class Mailbox: Sendable {
-    private struct State: ~Copyable {
+    private struct State {
         var commands: [Command] = []
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let flag = Atomic<Bool>(false)
 
     /// Whether commands may be waiting; cheap enough for every operation.

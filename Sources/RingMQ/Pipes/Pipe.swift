@@ -25,7 +25,7 @@ final class Pipe: @unchecked Sendable {
     static let unbounded = UInt64.max
 
     private let base: UnsafeMutableRawPointer
-    private let lifetime = Mutex<[Signal]>([])
+    private let lifetime = Locked<[Signal]>([])
 
     var writer: PipeWriter { PipeWriter(base: base) }
     var reader: PipeReader { PipeReader(base: base) }

@@ -225,3 +225,27 @@ enum Scale {
 func yieldThread() {
     sched_yield()
 }
+
+// MARK: - Contexts for deterministic tests
+
+/// A ``Context`` whose sockets start with ``Scale/safety`` as their send and receive timeouts.
+///
+/// In the single-threaded tests every `send` and `receive` is expected to complete at once (the
+/// room or the message is there, deterministically). If a library bug breaks that, a call with
+/// the default `nil` timeout would block the whole test run forever; with this context it throws
+/// ``RingMQError/timedOut`` and the test fails instead. Tests of the defaults, and of waiting
+/// without a timeout, use a plain ``Context``.
+final class TestContext: Sendable {
+    let context = Context()
+
+    func socket(_ type: SocketType) throws -> Socket {
+        let socket = try context.socket(type)
+        socket.sendTimeout = Scale.safety
+        socket.receiveTimeout = Scale.safety
+        return socket
+    }
+
+    func terminate() {
+        context.terminate()
+    }
+}

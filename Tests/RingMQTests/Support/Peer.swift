@@ -1,5 +1,6 @@
 import RingMQ
 import Synchronization
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -51,7 +52,24 @@ final class Peer<Value: Sendable>: Sendable {
 
     /// Waits for the thread to finish and returns what its body returned or threw.
     /// Call it from one thread only.
-    func join() -> Result<Value, RingMQError> {
+    ///
+    /// Bounded: if the thread is still running after `limit` (a wake-up the library lost), it
+    /// records an issue and returns ``RingMQError/timedOut`` without joining, leaving the thread
+    /// blocked, so that the test fails instead of hanging the run.
+    func join(limit: Duration = Scale.safety, sourceLocation: SourceLocation = #_sourceLocation)
+        -> Result<Value, RingMQError>
+    {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: limit)
+        var polls = 0
+        while !isFinished {
+            if clock.now >= deadline {
+                Issue.record("the peer thread is still blocked after \(limit)", sourceLocation: sourceLocation)
+                return .failure(.timedOut)
+            }
+            polls += 1
+            if polls < 100 { sched_yield() } else { usleep(100) }
+        }
         let first = shared.joined.withLock { joined in
             defer { joined = true }
             return !joined
@@ -61,6 +79,11 @@ final class Peer<Value: Sendable>: Sendable {
             fatalError("test peer finished without an outcome")
         }
         return outcome
+    }
+
+    /// Whether the body has returned or thrown.
+    var isFinished: Bool {
+        shared.outcome.withLock { $0 != nil }
     }
 
     /// Returns once the thread is asleep in the kernel on a futex: that is, parked inside the
@@ -85,7 +108,7 @@ final class Peer<Value: Sendable>: Sendable {
         #if os(Linux)
         var sleepingSomewhere = 0
         while clock.now < deadline {
-            if shared.outcome.withLock({ $0 != nil }) { return }  // finished without blocking
+            if isFinished { return }  // finished without blocking
             switch parkingState(threadID: id) {
             case .onFutex: return
             case .sleeping:
