@@ -54,7 +54,10 @@ package final class FrameBufferPool {
             return FrameBuffer.make(copying: source)
         }
         let index = classIndex(for: source.count)
-        return pool.queues[index].take(copying: source, capacity: smallestClass << index)
+        // Borrowed, not retained: the thread-local slot keeps the pool alive.
+        return pool._withUnsafeGuaranteedRef { pool in
+            pool.queues[index].take(copying: source, capacity: smallestClass << index)
+        }
     }
 
     static func classIndex(for count: Int) -> Int {
@@ -82,25 +85,26 @@ package final class FrameBufferPool {
     }()
 
     /// The calling thread's pool, created on first use; `nil` if thread-local storage failed.
-    private static var current: FrameBufferPool? {
+    private static var current: Unmanaged<FrameBufferPool>? {
         guard let key else { return nil }
         if let raw = pthread_getspecific(key) {
-            return Unmanaged<FrameBufferPool>.fromOpaque(raw).takeUnretainedValue()
+            return Unmanaged<FrameBufferPool>.fromOpaque(raw)
         }
-        let pool = FrameBufferPool()
-        guard pthread_setspecific(key, Unmanaged.passRetained(pool).toOpaque()) == 0 else {
-            Unmanaged.passUnretained(pool).release()
+        let pool = Unmanaged.passRetained(FrameBufferPool())
+        guard pthread_setspecific(key, pool.toOpaque()) == 0 else {
+            pool.release()
             return nil
         }
         return pool
     }
 }
 
-/// A bounded FIFO of handed-out buffers of one size class (raw memory: no exclusivity or
-/// copy-on-write checks on the send path).
+/// A bounded FIFO of handed-out buffers of one size class: slots `head ..< head + count`
+/// (modulo `capacity`) hold buffers, oldest first. Raw memory: no exclusivity or
+/// copy-on-write checks on the send path.
 struct BufferQueue {
     private let capacity: Int
-    private var slots: UnsafeMutablePointer<FrameBuffer?>?
+    private var slots: UnsafeMutablePointer<FrameBuffer>?
     private var head = 0
     private var count = 0
 
@@ -110,31 +114,27 @@ struct BufferQueue {
 
     mutating func take(copying source: UnsafeRawBufferPointer, capacity classCapacity: Int) -> FrameBuffer {
         let slots = self.slots ?? allocateSlots()
-        if count > 0 {
-            let oldest = slots + head
-            if isKnownUniquelyReferenced(&oldest.pointee!) {
-                let buffer = oldest.pointee.unsafelyUnwrapped
-                buffer.overwrite(with: source)
-                // Oldest becomes newest: in a full ring that is just moving the head on.
-                if count == capacity {
-                    head = head + 1 == capacity ? 0 : head + 1
-                } else {
-                    oldest.pointee = nil
-                    head = head + 1 == capacity ? 0 : head + 1
-                    let tail = (head + count - 1) % capacity
-                    (slots + tail).pointee = buffer
-                }
-                prefetchOldest(slots)
-                return buffer
+        if count > 0, isKnownUniquelyReferenced(&slots[head]) {
+            // The oldest is free again: rewrite it and make it the newest.
+            let buffer: FrameBuffer
+            if count == capacity {
+                buffer = slots[head]
+            } else {
+                buffer = (slots + head).move()
+                (slots + (head + count) % capacity).initialize(to: buffer)
             }
+            head = head + 1 == capacity ? 0 : head + 1
+            buffer.overwrite(with: source)
+            prefetchOldest(slots)
+            return buffer
         }
         let buffer = FrameBuffer.make(copying: source, capacity: classCapacity)
         if count == capacity {
             // Full: the oldest, still in use, is left to its holders.
-            (slots + head).pointee = buffer
+            slots[head] = buffer
             head = head + 1 == capacity ? 0 : head + 1
         } else {
-            (slots + (head + count) % capacity).pointee = buffer
+            (slots + (head + count) % capacity).initialize(to: buffer)
             count += 1
         }
         return buffer
@@ -143,21 +143,22 @@ struct BufferQueue {
     /// Pulls the next candidate's header (its reference count) towards this core now, so the
     /// next `take` does not stall on a line the receiving thread wrote last.
     @inline(__always)
-    private func prefetchOldest(_ slots: UnsafeMutablePointer<FrameBuffer?>) {
-        guard count > 1, let next = (slots + head).pointee else { return }
-        ringmq_prefetch_for_write(Unmanaged.passUnretained(next).toOpaque())
+    private func prefetchOldest(_ slots: UnsafeMutablePointer<FrameBuffer>) {
+        guard count > 1 else { return }
+        ringmq_prefetch_for_write(Unmanaged.passUnretained(slots[head]).toOpaque())
     }
 
-    private mutating func allocateSlots() -> UnsafeMutablePointer<FrameBuffer?> {
-        let slots = UnsafeMutablePointer<FrameBuffer?>.allocate(capacity: capacity)
-        slots.initialize(repeating: nil, count: capacity)
+    private mutating func allocateSlots() -> UnsafeMutablePointer<FrameBuffer> {
+        let slots = UnsafeMutablePointer<FrameBuffer>.allocate(capacity: capacity)
         self.slots = slots
         return slots
     }
 
     func release() {
         guard let slots else { return }
-        slots.deinitialize(count: capacity)
+        for offset in 0..<count {
+            (slots + (head + offset) % capacity).deinitialize(count: 1)
+        }
         slots.deallocate()
     }
 }
