@@ -11,9 +11,6 @@ struct Report {
         let size: Int
         let ringmq: Double
         let asyncStream: Double
-        /// libzmq 4.3.4 over inproc on the same kind of 2-core machine, from the performance
-        /// issue; `nil` where it was not measured.
-        let libzmq: Double?
     }
 
     let rows: [Row]
@@ -21,8 +18,6 @@ struct Report {
     let runs: Int
 
     static let sizes = [8, 64, 256, 1024, 4096]
-    static let libzmqThroughput: [Int: Double] = [8: 16.0e6, 64: 9.5e6, 1024: 3.65e6]
-    static let libzmqLatencyNanoseconds = 24_500.0
 
     static func measure(runs: Int, quick: Bool = false, progress: (String) -> Void) -> Report {
         var rows: [Row] = []
@@ -34,7 +29,7 @@ struct Report {
             let stream = median((0..<runs).map { _ in
                 Throughput.asyncStream(size: size, count: count / 5).messagesPerSecond
             })
-            rows.append(Row(size: size, ringmq: ringmq, asyncStream: stream, libzmq: libzmqThroughput[size]))
+            rows.append(Row(size: size, ringmq: ringmq, asyncStream: stream))
         }
         progress("report: lat 8 B × \(runs) runs")
         let latency = median((0..<runs).map { _ in
@@ -51,9 +46,9 @@ struct Report {
     var table: [String] {
         var lines = rows.map { row in
             "report thr size=\(row.size) ringmq_msgs_per_s=\(Int(row.ringmq)) asyncstream_msgs_per_s=\(Int(row.asyncStream))"
-                + (row.libzmq.map { " libzmq_ref_msgs_per_s=\(Int($0)) ratio=\(format(row.ringmq / $0, digits: 2))" } ?? "")
+                + " ratio=\(format(row.ringmq / row.asyncStream, digits: 1))"
         }
-        lines.append("report lat size=8 one_way_ns=\(Int(latencyNanoseconds)) libzmq_ref_ns=\(Int(Report.libzmqLatencyNanoseconds))")
+        lines.append("report lat size=8 one_way_ns=\(Int(latencyNanoseconds))")
         return lines
     }
 
@@ -63,8 +58,8 @@ struct Report {
         let width = 760.0, height = 420.0
         let left = 70.0, top = 50.0, plotHeight = 280.0, plotWidth = 470.0
         var body: [String] = []
-        body.append(text(x: width / 2 - 120, y: 26, "RingMQ inproc throughput and latency (median of \(runs))", size: 15, bold: true))
-        let peak = rows.flatMap { [$0.ringmq, $0.asyncStream, $0.libzmq ?? 0] }.max() ?? 1
+        body.append(text(x: left, y: 26, "RingMQ inproc throughput and latency (median of \(runs) runs, release build)", size: 15, bold: true))
+        let peak = rows.flatMap { [$0.ringmq, $0.asyncStream] }.max() ?? 1
         let scale = plotHeight / (peak * 1.1)
         // Axis and grid, in millions of messages per second.
         let step = niceStep(peak * 1.1 / 1e6)
@@ -76,11 +71,10 @@ struct Report {
             tick += step
         }
         let group = plotWidth / Double(rows.count)
-        let bar = group / 4.5
+        let bar = group / 3.5
         let series: [(String, String, (Row) -> Double?)] = [
             ("RingMQ PUSH/PULL", "#2b6cb0", { $0.ringmq }),
-            ("libzmq 4.3.4 inproc (reference)", "#c05621", { $0.libzmq }),
-            ("AsyncStream bufferingOldest(1000)", "#718096", { $0.asyncStream }),
+            ("AsyncStream .bufferingOldest(1000)", "#718096", { $0.asyncStream }),
         ]
         for (index, row) in rows.enumerated() {
             let x0 = left + Double(index) * group + bar / 2
@@ -95,22 +89,23 @@ struct Report {
         body.append(text(x: left, y: top + plotHeight + 40, "throughput, messages per second, by message size", size: 12))
         for (offset, entry) in series.enumerated() {
             let y = top + plotHeight + 62 + Double(offset) * 0
-            let x = left + Double(offset) * 230
+            let x = left + Double(offset) * 200
             body.append("<rect x=\"\(x)\" y=\"\(y - 10)\" width=\"12\" height=\"12\" fill=\"\(entry.1)\"/>")
             body.append(text(x: x + 16, y: y, entry.0, size: 11))
         }
-        // Latency panel: two bars on a log-free linear scale in microseconds.
-        let latLeft = left + plotWidth + 50, latWidth = 150.0
-        let latPeak = max(latencyNanoseconds, Report.libzmqLatencyNanoseconds) * 1.1
+        // Latency panel: PAIR ping-pong, one-way, on a 0–2 µs scale (the performance target).
+        let latLeft = left + plotWidth + 50
+        let latPeak = max(latencyNanoseconds * 1.1, 2_000)
         let latScale = plotHeight / latPeak
-        let entries = [("RingMQ", latencyNanoseconds, "#2b6cb0"), ("libzmq", Report.libzmqLatencyNanoseconds, "#c05621")]
-        for (index, entry) in entries.enumerated() {
-            let h = max(entry.1 * latScale, 1)
-            let x = latLeft + Double(index) * (latWidth / 2) + 10
-            body.append("<rect x=\"\(x)\" y=\"\(top + plotHeight - h)\" width=\"\(latWidth / 2 - 25)\" height=\"\(h)\" fill=\"\(entry.2)\"/>")
-            body.append(text(x: x, y: top + plotHeight - h - 6, "\(format(entry.1 / 1000, digits: 2)) µs", size: 11))
-            body.append(text(x: x, y: top + plotHeight + 18, entry.0, size: 12))
+        for tickNanoseconds in stride(from: 0.0, through: latPeak, by: latPeak > 4_000 ? 1_000 : 500) {
+            let y = top + plotHeight - tickNanoseconds * latScale
+            body.append("<line x1=\"\(latLeft)\" y1=\"\(y)\" x2=\"\(latLeft + 110)\" y2=\"\(y)\" stroke=\"#ddd\"/>")
+            body.append(text(x: latLeft + 114, y: y + 4, "\(format(tickNanoseconds / 1000, digits: 1)) µs", size: 11))
         }
+        let h = max(latencyNanoseconds * latScale, 1)
+        body.append("<rect x=\"\(latLeft + 30)\" y=\"\(top + plotHeight - h)\" width=\"50\" height=\"\(h)\" fill=\"#2b6cb0\"/>")
+        body.append(text(x: latLeft + 22, y: top + plotHeight - h - 6, "\(format(latencyNanoseconds / 1000, digits: 2)) µs", size: 11))
+        body.append(text(x: latLeft, y: top + plotHeight + 18, "PAIR ping-pong", size: 12))
         body.append(text(x: latLeft, y: top + plotHeight + 40, "one-way latency, 8 B", size: 12))
         return SVGDocument(width: width, height: height, body: body)
     }
