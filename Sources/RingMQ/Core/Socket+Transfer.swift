@@ -26,36 +26,13 @@ extension Socket {
     @inline(never)
     private func waitToDeliver(_ message: consuming Message, deadline: Deadline) throws -> Bool {
         // Waiting for room: the reader frees it in batches, so poll at the long interval.
-        var spin = SpinPolicy(expectingReply: false)
-        while true {
-            if context.isTerminated { throw RingMQError.terminated }
-            if port.mailbox.hasCommands { processCommands() }
-            if let pipe = state.pointee.outbound.pickWritable() {
-                pipe.write(message)
-                state.pointee.lastWasSend = true
-                return true
-            }
-            if spin.pause() { continue }
-            let word = port.signal.word
-            let key = Signal.prepareWait(word)
-            // Re-check everything a waker may have changed, now that it can see us waiting.
-            if context.isTerminated || port.mailbox.hasCommands {
-                Signal.cancelWait(word, key: key)
-                continue
-            }
-            if let pipe = state.pointee.outbound.pickWritable() {
-                Signal.cancelWait(word, key: key)
-                pipe.write(message)
-                state.pointee.lastWasSend = true
-                return true
-            }
-            let remaining = deadline.remaining
-            if let remaining, remaining <= .zero {
-                Signal.cancelWait(word, key: key)
-                return false
-            }
-            Signal.wait(word, key: key, timeout: remaining)
+        let writable = try waitFor(deadline: deadline, expectingReply: false) {
+            state.pointee.outbound.pickWritable()
         }
+        guard let pipe = writable else { return false }
+        pipe.write(message)
+        state.pointee.lastWasSend = true
+        return true
     }
 
     /// Takes the next message, waiting up to `timeout` (`.zero`: not at all). `nil` when the
@@ -76,23 +53,36 @@ extension Socket {
 
     @inline(never)
     private func waitToCollect(deadline: Deadline) throws -> Message? {
-        var spin = SpinPolicy(expectingReply: state.pointee.lastWasSend)
+        let expectingReply = state.pointee.lastWasSend
         state.pointee.lastWasSend = false
+        return try waitFor(deadline: deadline, expectingReply: expectingReply) {
+            if let message = state.pointee.inbound.read() { return message }
+            releaseDrainedPipes()
+            return nil
+        }
+    }
+
+    /// The one waiting loop: retries `attempt` until it yields a value (returned), the
+    /// deadline passes (`nil`), or the context terminates (throws). Applies peers' commands
+    /// between tries, spins per ``SpinPolicy``, then sleeps on the socket's signal.
+    private func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
+                                _ attempt: () -> Value?) throws -> Value? {
+        var spin = SpinPolicy(expectingReply: expectingReply)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
             if port.mailbox.hasCommands { processCommands() }
-            if let message = state.pointee.inbound.read() { return message }
-            releaseDrainedPipes()
+            if let value = attempt() { return value }
             if spin.pause() { continue }
             let word = port.signal.word
             let key = Signal.prepareWait(word)
+            // Re-check everything a waker may have changed, now that it can see us waiting.
             if context.isTerminated || port.mailbox.hasCommands {
                 Signal.cancelWait(word, key: key)
                 continue
             }
-            if let message = state.pointee.inbound.read() {
+            if let value = attempt() {
                 Signal.cancelWait(word, key: key)
-                return message
+                return value
             }
             let remaining = deadline.remaining
             if let remaining, remaining <= .zero {
