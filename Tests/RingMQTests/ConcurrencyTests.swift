@@ -46,8 +46,9 @@ private func expectExactlyOnceInOrder(
 }
 
 /// Real threads on both sides of blocking calls, bounded in iterations (scaled by
-/// `RINGMQ_STRESS=1`, reduced under ThreadSanitizer) and in time (every blocking call carries
-/// a ``Scale/safety`` timeout, so a lost wake-up fails instead of hanging).
+/// `RINGMQ_STRESS=1`, reduced under ThreadSanitizer) and in time (the sockets come from a
+/// ``TestContext``, so every blocking call carries a ``Scale/safety`` timeout, and peers are
+/// joined with a bounded wait: a lost wake-up fails the test instead of hanging it).
 ///
 /// CI runs this suite under `--sanitize=thread`. Serialized: its tests each start several
 /// threads, and the machine has two cores.
@@ -71,7 +72,6 @@ private func expectExactlyOnceInOrder(
         }
         let pushes = try (0..<pusherCount).map { _ in
             let push = try context.socket(.push)
-            push.sendTimeout = Scale.safety
             for i in 0..<pullerCount { try push.connect("inproc://stress-\(i)") }
             return push
         }
@@ -121,11 +121,9 @@ private func expectExactlyOnceInOrder(
         let context = TestContext()
         let pull = try context.socket(.pull)
         pull.receiveHighWaterMark = 1
-        pull.receiveTimeout = Scale.safety
         try pull.bind("inproc://tiny")
         let push = try context.socket(.push)
         push.sendHighWaterMark = 1
-        push.sendTimeout = Scale.safety
         try push.connect("inproc://tiny")
 
         // Every tenth message carries a heap frame, shared across the threads.
@@ -194,15 +192,12 @@ private func expectExactlyOnceInOrder(
         let context = TestContext()
         let keep = try context.socket(.pull)
         keep.receiveHighWaterMark = 10
-        keep.receiveTimeout = Scale.safety
         try keep.bind("inproc://keep")
         let doomed = try context.socket(.pull)
         doomed.receiveHighWaterMark = 10
-        doomed.receiveTimeout = Scale.safety
         try doomed.bind("inproc://doomed")
         let push = try context.socket(.push)
         push.sendHighWaterMark = 10
-        push.sendTimeout = Scale.safety
         try push.connect("inproc://keep")
         try push.connect("inproc://doomed")
 
@@ -249,7 +244,6 @@ private func expectExactlyOnceInOrder(
         let perRound = 5
         let context = TestContext()
         let pull = try context.socket(.pull)
-        pull.receiveTimeout = Scale.safety
         try pull.bind("inproc://churn")
         let receiver = Peer { () throws -> ReceiveLog in
             var log = ReceiveLog(senders: rounds)
@@ -310,11 +304,9 @@ private func expectExactlyOnceInOrder(
         for i in 0..<2 {
             let pull = try context.socket(.pull)
             pull.receiveHighWaterMark = 8
-            pull.receiveTimeout = Scale.safety
             try pull.bind("inproc://busy-\(i)")
             let push = try context.socket(.push)
             push.sendHighWaterMark = 8
-            push.sendTimeout = Scale.safety
             try push.connect("inproc://busy-\(i)")
             peers.append(Peer {
                 var sequence = 0

@@ -20,8 +20,6 @@ private func pair(_ context: TestContext, name: String = "inproc://pair") throws
         #expect(try a.tryReceive() == ["from", "b"])
         #expect(try a.tryReceive() == nil)
         #expect(try b.tryReceive() == nil)
-        a.receiveTimeout = Scale.safety
-        b.receiveTimeout = Scale.safety
         for i in 0..<100 {
             try a.send(numbered(i))
             #expect(try b.receive() == numbered(i))

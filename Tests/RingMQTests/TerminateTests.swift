@@ -3,32 +3,27 @@ import Testing
 
 @Suite struct TerminateTests {
     // MARK: - Waking blocked calls
+    //
+    // The blocked calls wait forever, or for a minute, so only terminate() can end them within
+    // the peer's bounded join (``Scale/safety``): a terminate that failed to wake them fails the
+    // test there instead of hanging it.
 
-    @Test func aThreadBlockedInReceiveWakesWithTerminated() throws {
+    @Test(arguments: [nil, Duration.seconds(60)])
+    func aThreadBlockedInReceiveWakesWithTerminated(timeout: Duration?) throws {
         let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://blocked")
         let push = try context.socket(.push)
         try push.connect("inproc://blocked")
-        pull.receiveTimeout = Scale.safety
+        pull.receiveTimeout = timeout
         let receiver = Peer { try pull.receive() }
         receiver.waitUntilBlocked()
         context.terminate()
         #expect(throws: RingMQError.terminated) { try receiver.join().get() }
     }
 
-    @Test func aThreadBlockedInReceiveWithoutTimeoutWakesWithTerminated() throws {
-        let context = TestContext()
-        let pull = try context.socket(.pull)
-        try pull.bind("inproc://forever")
-        pull.receiveTimeout = nil  // wait forever
-        let receiver = Peer { try pull.receive() }
-        receiver.waitUntilBlocked()
-        context.terminate()
-        #expect(throws: RingMQError.terminated) { try receiver.join().get() }
-    }
-
-    @Test func aThreadBlockedInSendToAFullPeerWakesWithTerminated() throws {
+    @Test(arguments: [nil, Duration.seconds(60)])
+    func aThreadBlockedInSendToAFullPeerWakesWithTerminated(timeout: Duration?) throws {
         let context = TestContext()
         let pull = try context.socket(.pull)
         pull.receiveHighWaterMark = 1
@@ -37,7 +32,7 @@ import Testing
         push.sendHighWaterMark = 1
         try push.connect("inproc://full")
         #expect(try fill(push, limit: 10) == 2)
-        push.sendTimeout = Scale.safety
+        push.sendTimeout = timeout
         let sender = Peer { try push.send("blocked") }
         sender.waitUntilBlocked()
         context.terminate()
@@ -47,6 +42,7 @@ import Testing
     @Test func aThreadBlockedInSendWithoutPeersWakesWithTerminated() throws {
         let context = TestContext()
         let push = try context.socket(.push)
+        push.sendTimeout = nil
         #expect(try push.trySend("nobody") == false)
         let sender = Peer { try push.send("blocked") }
         sender.waitUntilBlocked()
@@ -59,13 +55,16 @@ import Testing
         let pulls = try (0..<3).map { i in
             let pull = try context.socket(.pull)
             try pull.bind("inproc://many-\(i)")
-            pull.receiveTimeout = Scale.safety
+            pull.receiveTimeout = nil
             return pull
         }
         let pair = try context.socket(.pair)
         try pair.connect("inproc://pair-never-bound")
-        pair.receiveTimeout = Scale.safety
-        let blocked = pulls.map { pull in Peer { try pull.receive() } } + [Peer { try pair.receive() }]
+        pair.receiveTimeout = nil
+        let push = try context.socket(.push)
+        push.sendTimeout = nil
+        let blocked = pulls.map { pull in Peer { try pull.receive() } }
+            + [Peer { try pair.receive() }, Peer { () throws -> Message in try push.send("nobody"); return "sent" }]
         for peer in blocked { peer.waitUntilBlocked() }
         context.terminate()
         for peer in blocked {
@@ -144,7 +143,6 @@ import Testing
         let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://remote")
-        pull.receiveTimeout = Scale.safety
         let terminator = Peer { context.terminate() }
         #expect(throws: Never.self) { try terminator.join().get() }
         #expect(throws: RingMQError.terminated) { try pull.receive() }

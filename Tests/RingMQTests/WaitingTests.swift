@@ -13,15 +13,14 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
 }
 
 /// Blocking calls and the peer that wakes them. The peers are real threads (``Peer``), never
-/// tasks. The sockets carry a long ``Scale/safety`` timeout only so that a lost wake-up fails the
-/// test instead of hanging it.
+/// tasks. The sockets come from a ``TestContext``, with a long ``Scale/safety`` timeout, only so
+/// that a lost wake-up fails the test instead of hanging it.
 @Suite struct WaitingTests {
     // MARK: - Woken by the peer
 
     @Test func blockingReceiveIsWokenByASendFromAnotherThread() throws {
         let context = TestContext()
         let (push, pull) = try pipeline(context)
-        pull.receiveTimeout = Scale.safety
         let receiver = Peer { try pull.receive() }
         receiver.waitUntilBlocked()
         try push.send("wake up")
@@ -42,7 +41,6 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
         let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://late-peer")
-        pull.receiveTimeout = Scale.safety
         let receiver = Peer { try pull.receive() }
         receiver.waitUntilBlocked()
         let push = try context.socket(.push)
@@ -55,7 +53,6 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
         let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.connect("inproc://bound-later")
-        pull.receiveTimeout = Scale.safety
         let receiver = Peer { try pull.receive() }
         receiver.waitUntilBlocked()
         let push = try context.socket(.push)
@@ -68,8 +65,6 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
         let context = TestContext()
         let (push, pull) = try pipeline(context, send: 1, receive: 1)
         #expect(try fill(push, limit: 10) == 2)
-        push.sendTimeout = Scale.safety
-        pull.receiveTimeout = Scale.safety
         let sender = Peer { try push.send(numbered(2)) }
         sender.waitUntilBlocked()
         #expect(try pull.receive() == numbered(0))
@@ -82,7 +77,6 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
         let context = TestContext()
         let push = try context.socket(.push)
         try push.bind("inproc://no-peer-yet")
-        push.sendTimeout = Scale.safety
         let sender = Peer { try push.send("finally") }
         sender.waitUntilBlocked()
         let pull = try context.socket(.pull)
@@ -97,7 +91,6 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
         push.sendHighWaterMark = 1
         try push.connect("inproc://raise")
         #expect(try push.trySend(numbered(0)))
-        push.sendTimeout = Scale.safety
         let sender = Peer { try push.send(numbered(1)) }
         sender.waitUntilBlocked()
         let pull = try context.socket(.pull)
@@ -112,8 +105,6 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
         try a.bind("inproc://ping")
         let b = try context.socket(.pair)
         try b.connect("inproc://ping")
-        a.receiveTimeout = Scale.safety
-        b.receiveTimeout = Scale.safety
         let rounds = 500
         let echo = Peer {
             for _ in 0..<rounds { try b.send(try b.receive()) }
