@@ -8,8 +8,12 @@ struct Registry {
     var bound: [EndpointName: SocketPort] = [:]
     /// Endpoint name → connections waiting for a bind, oldest first.
     var pending: [EndpointName: [Connection]] = [:]
-    /// Exclusive (PAIR) sockets that have their one connection, formed or pending.
-    var exclusiveTaken: Set<ObjectIdentifier> = []
+    /// Exclusive (PAIR) sockets that have their one connection (formed or pending), and which
+    /// connection holds the slot: only that connection's end frees it, so a late release for a
+    /// connection the socket has already left cannot free a slot a newer connection holds.
+    var exclusiveTaken: [ObjectIdentifier: ObjectIdentifier] = [:]
+    /// Connections whose connecter closed before any bind, kept for their linger time.
+    var lingering: [Connection] = []
     /// Every open socket, to wake on terminate.
     var live: [ObjectIdentifier: SocketPort] = [:]
 
@@ -19,16 +23,34 @@ struct Registry {
         pending[connection.endpoint] = list.isEmpty ? nil : list
     }
 
-    mutating func releaseExclusive(_ port: SocketPort?) {
+    /// Frees `port`'s exclusive slot if `connection` is what holds it.
+    mutating func releaseExclusive(_ port: SocketPort?, for connection: Connection) {
         guard let port, port.type.isExclusive else { return }
-        exclusiveTaken.remove(ObjectIdentifier(port))
+        if exclusiveTaken[ObjectIdentifier(port)] == ObjectIdentifier(connection) {
+            exclusiveTaken[ObjectIdentifier(port)] = nil
+        }
+    }
+
+    /// Frees `port`'s exclusive slot whatever holds it (the socket is closing).
+    mutating func releaseAllExclusive(_ port: SocketPort) {
+        exclusiveTaken[ObjectIdentifier(port)] = nil
     }
 
     func isExclusiveTaken(_ port: SocketPort) -> Bool {
-        port.type.isExclusive && exclusiveTaken.contains(ObjectIdentifier(port))
+        port.type.isExclusive && exclusiveTaken[ObjectIdentifier(port)] != nil
     }
 
-    mutating func takeExclusive(_ port: SocketPort) {
-        if port.type.isExclusive { exclusiveTaken.insert(ObjectIdentifier(port)) }
+    mutating func takeExclusive(_ port: SocketPort, for connection: Connection) {
+        if port.type.isExclusive { exclusiveTaken[ObjectIdentifier(port)] = ObjectIdentifier(connection) }
+    }
+
+    /// Drops connections whose connecter closed before any bind and whose linger has passed,
+    /// with what they had queued (otherwise they would wait for a bind that may never come).
+    mutating func pruneLingering() {
+        guard !lingering.isEmpty else { return }
+        let expired = lingering.filter { $0.lingerDeadline?.hasPassed ?? false }
+        guard !expired.isEmpty else { return }
+        for connection in expired { removePending(connection) }
+        lingering.removeAll { connection in expired.contains { $0 === connection } }
     }
 }

@@ -23,6 +23,7 @@ extension Socket {
         let options = state.pointee.options.peerOptions
         try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
             guard !registry.terminated else { throw .terminated }
+            registry.pruneLingering()
             if let holder = registry.bound[name] {
                 let who = holder === port ? "by this socket" : "by another socket of this context"
                 throw .addressInUse("\(name) is already bound \(who); unbind it first, or bind another name")
@@ -38,12 +39,14 @@ extension Socket {
     /// Completes a connect-before-bind connection, or refuses it.
     private func formPending(_ connection: Connection, options: PeerOptions, registry: inout Registry) {
         let connecter = connection.connecter
-        let expired = connection.lingerDeadline?.hasPassed ?? false
-        guard type.compatiblePeers.contains(connecter.type), !registry.isExclusiveTaken(port), !expired else {
+        if connection.connecterClosed {
+            registry.lingering.removeAll { $0 === connection }
+        }
+        guard type.compatiblePeers.contains(connecter.type), !registry.isExclusiveTaken(port) else {
             // Refused: the connecter drops the connection and what it had queued on it.
             if !connection.connecterClosed {
                 connecter.post(.detach(connection))
-                registry.releaseExclusive(connecter)
+                registry.releaseExclusive(connecter, for: connection)
             }
             return
         }
@@ -51,7 +54,8 @@ extension Socket {
         var side = connection.binderSide
         side.peerGone = connection.connecterClosed
         adopt(side)
-        registry.takeExclusive(port)
+        // A connection whose connecter has gone only delivers what it holds: it takes no slot.
+        if !connection.connecterClosed { registry.takeExclusive(port, for: connection) }
     }
 
     /// Connects the socket to `inproc://NAME`.
@@ -74,6 +78,7 @@ extension Socket {
         let options = state.pointee.options.peerOptions
         try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
             guard !registry.terminated else { throw .terminated }
+            registry.pruneLingering()
             if registry.isExclusiveTaken(port) {
                 throw .invalidState(
                     "this PAIR socket already has its peer; PAIR is exclusive, so use another PAIR socket for a second channel")
@@ -93,13 +98,13 @@ extension Socket {
                 connection = Connection(endpoint: name, connecter: port, options: options,
                                         binder: binder, binderOptions: binder.currentPeerOptions)
                 binder.post(.attach(connection.binderSide))
-                registry.takeExclusive(binder)
+                registry.takeExclusive(binder, for: connection)
             } else {
                 connection = Connection(endpoint: name, connecter: port, options: options,
                                         binder: nil, binderOptions: nil)
                 registry.pending[name, default: []].append(connection)
             }
-            registry.takeExclusive(port)
+            registry.takeExclusive(port, for: connection)
             adopt(connection.connecterSide)
             state.pointee.connected.insert(name)
         }
@@ -145,7 +150,6 @@ extension Socket {
             for attachment in leaving {
                 release(attachment, closing: false, registry: &registry)
             }
-            registry.releaseExclusive(port)
         }
         for attachment in leaving { forget(attachment) }
         state.pointee.connected.remove(name)
@@ -164,18 +168,19 @@ extension Socket {
         let attachments = state.pointee.attachments
         let bound = state.pointee.bound
         context.registry.withLock { registry in
+            registry.pruneLingering()
             for name in bound where registry.bound[name] === port {
                 registry.bound[name] = nil
             }
             for attachment in attachments {
                 release(attachment, closing: true, registry: &registry)
             }
-            registry.releaseExclusive(port)
+            registry.releaseAllExclusive(port)
             registry.live[ObjectIdentifier(port)] = nil
             // Connections that peers made while we were closing: refuse them.
             for case .attach(let late) in port.mailbox.close() {
                 late.connection.connecter.post(.detach(late.connection))
-                registry.releaseExclusive(late.connection.connecter)
+                registry.releaseExclusive(late.connection.connecter, for: late.connection)
             }
         }
         state.pointee.closed = true
@@ -186,20 +191,23 @@ extension Socket {
         state.pointee.connected = []
     }
 
-    /// Tells the peer of `attachment` that this side is leaving. Under the registry lock.
+    /// Tells the peer of `attachment` that this side is leaving, and frees the exclusive
+    /// slots the connection held. Under the registry lock.
     private func release(_ attachment: Attachment, closing: Bool, registry: inout Registry) {
         let connection = attachment.connection
+        registry.releaseExclusive(port, for: connection)
         if attachment.peerGone { return }
         if attachment.asBinder {
             connection.connecter.post(.detach(connection))
-            registry.releaseExclusive(connection.connecter)
+            registry.releaseExclusive(connection.connecter, for: connection)
         } else if let binder = connection.binder {
             binder.post(.detach(connection))
-            registry.releaseExclusive(binder)
+            registry.releaseExclusive(binder, for: connection)
         } else if closing, state.pointee.options.linger != .zero, (attachment.outbound?.queuedEstimate ?? 0) > 0 {
             // Closing before the bind with messages queued: they wait for the bind (linger).
             connection.connecterClosed = true
             connection.lingerDeadline = state.pointee.options.linger.map { Deadline(timeout: $0) }
+            registry.lingering.append(connection)
         } else {
             registry.removePending(connection)
         }

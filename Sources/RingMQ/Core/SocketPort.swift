@@ -42,6 +42,7 @@ extension PeerOptions {
     /// 0 on either side means no limit. `nil` for a side not known yet (connect before bind).
     static func pipeLimit(writerSend: Int?, readerReceive: Int?) -> UInt64 {
         if writerSend == 0 || readerReceive == 0 { return Pipe.unbounded }
-        return UInt64((writerSend ?? 0) + (readerReceive ?? 0))
+        let (sum, overflow) = (writerSend ?? 0).addingReportingOverflow(readerReceive ?? 0)
+        return overflow ? Pipe.unbounded : UInt64(sum)
     }
 }

@@ -27,6 +27,9 @@ struct FairQueue {
 
     /// Drops the pipe at once, with whatever it still holds.
     mutating func remove(_ id: UnsafeMutableRawPointer) {
+        // A drained pipe may be listed as released still; its address may be reused by the
+        // next pipe allocated, so it must not outlive this call.
+        released.removeAll { $0 == id }
         guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
         removeEntry(at: index)
     }
@@ -34,6 +37,7 @@ struct FairQueue {
     mutating func removeAll() {
         pipes.removeAll()
         detached.removeAll()
+        released.removeAll()
         next = 0
     }
 

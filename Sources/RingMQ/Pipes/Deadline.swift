@@ -11,7 +11,11 @@ struct Deadline {
 
     /// A deadline `timeout` from now; `nil` waits forever.
     init(timeout: Duration?) {
-        nanoseconds = timeout.map { ringmq_monotonic_ns().addingReportingOverflow($0.nanosecondsClamped).partialValue }
+        nanoseconds = timeout.map { timeout in
+            // A timeout beyond the clock's range means "never": cap instead of wrapping.
+            let (sum, overflow) = ringmq_monotonic_ns().addingReportingOverflow(timeout.nanosecondsClamped)
+            return overflow ? .max : sum
+        }
     }
 
     /// The time left, `nil` for no limit; zero or negative once the deadline has passed.
