@@ -19,7 +19,8 @@ import Darwin
 /// reference to it (`isKnownUniquelyReferenced`), that is when every frame that shared it is
 /// gone and rewriting its bytes is invisible. Otherwise a new buffer is allocated and queued,
 /// so the FIFO grows to the number of frames in flight at the peak, up to a budget of 512 KiB
-/// per size class (at most 4,096 buffers: a default pipe holds 2,000 messages); beyond it the oldest buffer is left to its holders.
+/// per size class (at most 4,096 buffers: a default pipe holds 2,000 messages); beyond it the
+/// oldest buffer is left to its holders.
 ///
 /// Under the thread sanitizer the pool is off: the handoff it relies on (a release when the
 /// last frame is dropped, an acquire in the uniqueness check) happens inside the Swift
@@ -36,7 +37,8 @@ package final class FrameBufferPool {
     private init() {
         queues = .allocate(capacity: FrameBufferPool.classCount)
         for index in 0..<FrameBufferPool.classCount {
-            let capacity = min(FrameBufferPool.maxSlots, FrameBufferPool.budgetPerClass / (FrameBufferPool.smallestClass << index))
+            let classBytes = FrameBufferPool.smallestClass << index
+            let capacity = min(FrameBufferPool.maxSlots, FrameBufferPool.budgetPerClass / classBytes)
             (queues + index).initialize(to: BufferQueue(capacity: capacity))
         }
     }
