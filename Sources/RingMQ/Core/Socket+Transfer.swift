@@ -109,7 +109,6 @@ extension Socket {
     func releaseDrainedPipes() {
         guard !state.pointee.inbound.released.isEmpty else { return }
         let released = state.pointee.inbound.takeReleased()
-        guard !released.isEmpty else { return }
         state.pointee.attachments.removeAll { attachment in
             attachment.inbound.map { released.contains($0.id) } ?? false
         }

@@ -12,8 +12,6 @@ struct FairQueue {
     /// Pipes removed after draining, for the socket to release.
     private(set) var released: [UnsafeMutableRawPointer] = []
 
-    var isEmpty: Bool { pipes.isEmpty }
-
     mutating func add(_ pipe: PipeReader) {
         pipes.append(pipe)
         detached.append(false)
@@ -77,10 +75,5 @@ struct FairQueue {
             checked += 1
         }
         return nil
-    }
-
-    /// Whether any pipe has a message.
-    func hasMessage() -> Bool {
-        pipes.contains { $0.hasMessage() }
     }
 }

@@ -4,10 +4,8 @@
 /// Message *k* goes to the pipe after the one message *k − 1* went to, skipping full pipes,
 /// so N peers with room see messages 1, 2, … N, 1, 2, …
 struct LoadBalancer {
-    private(set) var pipes: [PipeWriter] = []
+    private var pipes: [PipeWriter] = []
     private var next = 0
-
-    var isEmpty: Bool { pipes.isEmpty }
 
     mutating func add(_ pipe: PipeWriter) {
         pipes.append(pipe)

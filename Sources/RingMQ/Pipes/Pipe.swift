@@ -98,9 +98,6 @@ final class Pipe: @unchecked Sendable {
         }
     }
 
-    /// The current limit, ``Pipe/unbounded`` for none.
-    var limit: UInt64 { shared.pointee.limit.load(ordering: .acquiring) }
-
     private var shared: UnsafeMutablePointer<PipeSharedState> {
         (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
     }
