@@ -26,7 +26,7 @@ public final class Context: Sendable {
     public func socket(_ type: SocketType) throws -> Socket {
         guard type.isImplemented else {
             throw RingMQError.operationNotSupported(
-                "\(type) sockets are not available yet in this release of RingMQ; PAIR, PUSH and PULL are")
+                "\(type) sockets are not available yet in this release of RingMQ; PAIR, PUSH, PULL, PUB, SUB, XPUB and XSUB are")
         }
         let socket = Socket(type: type, context: self)
         let registered = registry.withLock { registry in

@@ -100,32 +100,10 @@ public final class Socket: @unchecked Sendable {
         return try collect(timeout: .zero)
     }
 
-    // MARK: - Subscriptions
-
-    /// Subscribes to messages whose first frame starts with `prefix` (`""`: everything).
-    ///
-    /// - Throws: ``RingMQError/operationNotSupported(_:)`` on types other than SUB and XSUB.
-    public func subscribe(_ prefix: Frame) throws {
-        enter(.option)
-        defer { leave() }
-        throw RingMQError.operationNotSupported(
-            "subscribe(_:) applies to SUB and XSUB sockets, not \(type)")
-    }
-
-    /// Removes one subscription to `prefix` made by ``subscribe(_:)``.
-    ///
-    /// - Throws: ``RingMQError/operationNotSupported(_:)`` on types other than SUB and XSUB.
-    public func unsubscribe(_ prefix: Frame) throws {
-        enter(.option)
-        defer { leave() }
-        throw RingMQError.operationNotSupported(
-            "unsubscribe(_:) applies to SUB and XSUB sockets, not \(type)")
-    }
-
     // MARK: - One thread at a time
 
     enum Operation: UInt8 {
-        case send = 1, trySend, receive, tryReceive, bind, connect, unbind, disconnect, close, option
+        case send = 1, trySend, receive, tryReceive, bind, connect, unbind, disconnect, close, option, proxy
 
         var name: String {
             switch self {
@@ -139,6 +117,7 @@ public final class Socket: @unchecked Sendable {
             case .disconnect: "disconnect(_:)"
             case .close: "close()"
             case .option: "an option or subscription call"
+            case .proxy: "proxy(frontend:backend:capture:)"
             }
         }
     }

@@ -51,10 +51,24 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
     /// ``Context/socket(_:)`` with ``RingMQError/operationNotSupported(_:)``.
     var isImplemented: Bool {
         switch self {
-        case .pair, .push, .pull: true
+        case .pair, .push, .pull, .pub, .sub, .xpub, .xsub: true
         default: false
         }
     }
+
+    /// Whether the type writes into pipes to its peers: the senders, and SUB, whose
+    /// subscriptions travel upstream.
+    var writesToPeers: Bool { canSend || self == .sub }
+
+    /// Whether the type reads pipes from its peers: the receivers, and PUB, which reads its
+    /// subscribers' subscriptions.
+    var readsFromPeers: Bool { canReceive || self == .pub }
+
+    /// PUB and XPUB: fan out to subscribers, filtering by their subscriptions.
+    var isPublisher: Bool { self == .pub || self == .xpub }
+
+    /// SUB and XSUB: hold subscriptions, sent upstream to publishers.
+    var isSubscriber: Bool { self == .sub || self == .xsub }
 
     /// Whether the type accepts only one peer in total.
     var isExclusive: Bool { self == .pair }

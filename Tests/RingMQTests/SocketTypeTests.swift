@@ -8,7 +8,7 @@ import Testing
             ["PAIR", "PUSH", "PULL", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER"])
     }
 
-    @Test(arguments: [SocketType.pub, .sub, .xpub, .xsub, .req, .rep, .dealer, .router])
+    @Test(arguments: [SocketType.req, .rep, .dealer, .router])
     func typesNotYetAvailableAreRefused(type: SocketType) {
         let context = TestContext()
         let message = expectError(.operationNotSupported) { try context.socket(type) }
@@ -16,7 +16,7 @@ import Testing
         #expect(message?.contains(type.description) == true, "the message should name \(type): \(message ?? "")")
     }
 
-    @Test(arguments: [SocketType.pair, .push, .pull])
+    @Test(arguments: [SocketType.pair, .push, .pull, .pub, .sub, .xpub, .xsub])
     func availableTypesCanBeCreated(type: SocketType) throws {
         let context = TestContext()
         let socket = try context.socket(type)

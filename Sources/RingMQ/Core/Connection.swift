@@ -1,11 +1,14 @@
+import Synchronization
+
 /// A connection between a connecting socket and a binding socket: up to two one-way pipes.
 ///
-/// A pipe exists for a direction only when the writing side can send (a PUSH → PULL
-/// connection has one pipe). Until the bind happens (connect before bind) the binder is
-/// `nil`; the connecter may already write.
+/// A pipe exists for a direction only when the writing side writes to peers (a PUSH → PULL
+/// connection has one pipe; SUB → PUB carries subscriptions). Until the bind happens (connect
+/// before bind) the binder is `nil`; the connecter may already write.
 ///
-/// `@unchecked Sendable`: `binder`, `connecterClosed` and `lingerDeadline` change only under
-/// the context's registry lock; everything else is immutable.
+/// `@unchecked Sendable`: `connecterClosed` and `lingerDeadline` change only under the
+/// context's registry lock; `binder` is behind a lock of its own (a subscriber reads it to
+/// tell its publisher about new subscriptions); everything else is immutable or atomic.
 final class Connection: @unchecked Sendable {
     let endpoint: EndpointName
     let connecter: SocketPort
@@ -15,24 +18,39 @@ final class Connection: @unchecked Sendable {
     /// binder → connecter
     let toConnecter: Pipe?
     /// The bound socket, once the connection has formed.
-    var binder: SocketPort?
+    var binder: SocketPort? { binderPort.withLock { $0 } }
+    private let binderPort: Locked<SocketPort?>
     /// Set when the connecter closed before any bind; the pipe then only carries what it
     /// had already sent (kept while its linger lasts).
     var connecterClosed = false
     var lingerDeadline: Deadline?
+    /// Publisher → conflating SUB: a one-message slot instead of a pipe (see ``LatestSlot``).
+    let latest: LatestSlot?
+    /// Whether the subscriber side sets ``Socket/invertMatching``; publishers re-read it when
+    /// told that subscriptions changed.
+    let subscriberInverts = Atomic<Bool>(false)
 
     init(endpoint: EndpointName, connecter: SocketPort, options: PeerOptions, binder: SocketPort?,
          binderOptions: PeerOptions?) {
         self.endpoint = endpoint
         self.connecter = connecter
         self.connecterOptions = options
-        self.binder = binder
+        self.binderPort = Locked(binder)
         let type = connecter.type
-        toBinder = type.canSend
+        // A SUB that conflates gets the newest message through a slot; known here when the SUB
+        // connects, or is bound already (a pending connection falls back to a pipe).
+        if type == .sub, options.conflate {
+            latest = LatestSlot(reader: connecter.signal)
+        } else if type.isPublisher, let binder, binder.type == .sub, binderOptions?.conflate == true {
+            latest = LatestSlot(reader: binder.signal)
+        } else {
+            latest = nil
+        }
+        toBinder = type.writesToPeers && !(latest != nil && type.isPublisher)
             ? Pipe(limit: PeerOptions.pipeLimit(writerSend: options.sendHighWaterMark,
                                                 readerReceive: binderOptions?.receiveHighWaterMark))
             : nil
-        toConnecter = type.canReceive
+        toConnecter = type.readsFromPeers && !(latest != nil && type.isSubscriber)
             ? Pipe(limit: PeerOptions.pipeLimit(writerSend: binderOptions?.sendHighWaterMark,
                                                 readerReceive: options.receiveHighWaterMark))
             : nil
@@ -43,7 +61,7 @@ final class Connection: @unchecked Sendable {
 
     /// Connects the binder's side of the pipes: its signal, and the final limits.
     func form(with binder: SocketPort, options: PeerOptions) {
-        self.binder = binder
+        binderPort.withLock { $0 = binder }
         toBinder?.setLimit(PeerOptions.pipeLimit(writerSend: connecterOptions.sendHighWaterMark,
                                                  readerReceive: options.receiveHighWaterMark))
         toConnecter?.setLimit(PeerOptions.pipeLimit(writerSend: options.sendHighWaterMark,
@@ -54,6 +72,26 @@ final class Connection: @unchecked Sendable {
     private func wireBinder(_ binder: SocketPort) {
         toBinder?.attachReader(binder.signal)
         toConnecter?.attachWriter(binder.signal)
+    }
+
+    /// The pipe carrying subscriptions from the subscriber side to the publisher side, if this
+    /// connects the two.
+    var upstream: Pipe? {
+        if connecter.type.isSubscriber { return toBinder }
+        if connecter.type.isPublisher { return toConnecter }
+        return nil
+    }
+
+    /// Writes the subscriber's subscriptions in force into the upstream pipe, before the
+    /// subscriber uses the connection, so the publisher filters with them from its first
+    /// message on. The caller holds the subscriber's ``SocketPort/subscriptions`` lock and
+    /// hands the connection to the subscriber only after this.
+    func prime(with record: SubscriptionRecord) {
+        subscriberInverts.store(record.inverted, ordering: .releasing)
+        guard let writer = upstream?.writer else { return }
+        for (prefix, count) in record.counts where count > 0 {
+            writer.write(SubscriptionMessage.make(subscribe: true, prefix))
+        }
     }
 
     /// The connection as the connecting socket uses it.

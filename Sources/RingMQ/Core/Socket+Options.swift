@@ -112,8 +112,10 @@ extension Socket {
     private func store(_ option: SocketOption) {
         option.apply(to: &state.pointee.options)
         switch option {
-        case .sendHighWaterMark, .receiveHighWaterMark:
+        case .sendHighWaterMark, .receiveHighWaterMark, .conflate:
             port.currentPeerOptions = state.pointee.options.peerOptions
+        case .invertMatching(let inverted) where type == .sub:
+            propagateInversion(inverted)
         default:
             break
         }

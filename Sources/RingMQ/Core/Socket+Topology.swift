@@ -51,6 +51,10 @@ extension Socket {
             return
         }
         connection.form(with: port, options: options)
+        if type.isSubscriber, !connection.connecterClosed {
+            primeSubscriptions(of: connection)
+            connecter.post(.subscriptionsArrived)
+        }
         var side = connection.binderSide
         side.peerGone = connection.connecterClosed
         adopt(side)
@@ -97,11 +101,23 @@ extension Socket {
                 }
                 connection = Connection(endpoint: name, connecter: port, options: options,
                                         binder: binder, binderOptions: binder.currentPeerOptions)
-                binder.post(.attach(connection.binderSide))
+                // The publisher must find the subscriptions in the pipe when it adopts it.
+                if type.isSubscriber { primeSubscriptions(of: connection) }
+                if binder.type.isSubscriber {
+                    // Under the subscriber's lock, so that a subscription it makes meanwhile
+                    // is either in the primed pipe or written after it adopts the connection.
+                    binder.subscriptions.withLock { record in
+                        connection.prime(with: record)
+                        binder.post(.attach(connection.binderSide))
+                    }
+                } else {
+                    binder.post(.attach(connection.binderSide))
+                }
                 registry.takeExclusive(binder, for: connection)
             } else {
                 connection = Connection(endpoint: name, connecter: port, options: options,
                                         binder: nil, binderOptions: nil)
+                if type.isSubscriber { primeSubscriptions(of: connection) }
                 registry.pending[name, default: []].append(connection)
             }
             registry.takeExclusive(port, for: connection)
@@ -187,6 +203,9 @@ extension Socket {
         state.pointee.attachments = []
         state.pointee.outbound.removeAll()
         state.pointee.inbound.removeAll()
+        state.pointee.distributor.removeAll()
+        state.pointee.inbox.removeAll()
+        state.pointee.latestSlots = []
         state.pointee.bound = []
         state.pointee.connected = []
     }
@@ -203,7 +222,8 @@ extension Socket {
         } else if let binder = connection.binder {
             binder.post(.detach(connection))
             registry.releaseExclusive(binder, for: connection)
-        } else if closing, state.pointee.options.linger != .zero, (attachment.outbound?.queuedEstimate ?? 0) > 0 {
+        } else if closing, !type.isSubscriber, state.pointee.options.linger != .zero,
+                  (attachment.outbound?.queuedEstimate ?? 0) > 0 {
             // Closing before the bind with messages queued: they wait for the bind (linger).
             connection.connecterClosed = true
             connection.lingerDeadline = state.pointee.options.linger.map { Deadline(timeout: $0) }
@@ -223,15 +243,23 @@ extension Socket {
                 adopt(attachment)
             case .detach(let connection):
                 peerLeft(connection)
+            case .subscriptionsArrived:
+                if type.isPublisher { readSubscriptions() }
             }
         }
     }
 
     /// Starts using a connection.
     private func adopt(_ attachment: Attachment) {
+        if type.isPublisher { return adoptSubscriber(attachment) }
         state.pointee.attachments.append(attachment)
-        if let outbound = attachment.outbound, !attachment.peerGone {
+        // A subscriber's outbound pipe carries subscriptions, written to every publisher.
+        if let outbound = attachment.outbound, !attachment.peerGone, !type.isSubscriber {
             state.pointee.outbound.add(outbound)
+        }
+        if let slot = attachment.connection.latest {
+            state.pointee.latestSlots.append(
+                LatestSlotEntry(slot: slot, connection: attachment.connection, peerGone: attachment.peerGone))
         }
         if let inbound = attachment.inbound {
             state.pointee.inbound.add(inbound)
@@ -244,6 +272,10 @@ extension Socket {
 
     /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
     private func peerLeft(_ connection: Connection) {
+        if type.isPublisher { return dropSubscriber(connection) }
+        for index in state.pointee.latestSlots.indices where state.pointee.latestSlots[index].connection === connection {
+            state.pointee.latestSlots[index].peerGone = true
+        }
         guard let index = state.pointee.attachments.firstIndex(where: { $0.connection === connection }) else {
             return
         }
@@ -259,6 +291,8 @@ extension Socket {
 
     /// Stops using a connection this socket is leaving.
     private func forget(_ attachment: Attachment) {
+        if type.isPublisher { return dropSubscriber(attachment.connection) }
+        state.pointee.latestSlots.removeAll { $0.connection === attachment.connection }
         if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
         if let inbound = attachment.inbound { state.pointee.inbound.remove(inbound.id) }
         state.pointee.attachments.removeAll { $0.connection === attachment.connection }

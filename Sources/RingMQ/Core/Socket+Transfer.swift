@@ -14,6 +14,11 @@ extension Socket {
                 "a message needs at least one frame; send Message(Frame()) for an empty one")
         }
         if port.mailbox.hasCommands { processCommands() }
+        if type.isPublisher { return try publish(message, timeout: timeout) }
+        if type == .xsub {
+            sendFromXSUB(message)
+            return true
+        }
         if let pipe = state.pointee.outbound.pickWritable() {
             pipe.write(message)
             state.pointee.lastWasSend = true
@@ -42,7 +47,7 @@ extension Socket {
         try checkUsable()
         guard type.canReceive else { throw cannot("receive") }
         if port.mailbox.hasCommands { processCommands() }
-        if let message = state.pointee.inbound.read() {
+        if let message = takeNext() {
             state.pointee.lastWasSend = false
             return message
         }
@@ -51,12 +56,33 @@ extension Socket {
         return try waitToCollect(deadline: Deadline(timeout: timeout))
     }
 
+    /// The next message by the type's incoming routing.
+    @inline(__always)
+    private func takeNext() -> Message? {
+        switch type {
+        case .xpub: state.pointee.inbox.popFirst()
+        case .sub, .xsub: takeForSubscriber()
+        default: state.pointee.inbound.read()
+        }
+    }
+
+    /// Whether a receive would find a message now (for the proxy and pollers). A SUB may
+    /// report a message its filter then drops.
+    func hasIncoming() -> Bool {
+        if port.mailbox.hasCommands { processCommands() }
+        switch type {
+        case .xpub: return !state.pointee.inbox.isEmpty
+        case .sub, .xsub: return state.pointee.inbound.hasMessage() || slotsHaveMessage
+        default: return state.pointee.inbound.hasMessage()
+        }
+    }
+
     @inline(never)
     private func waitToCollect(deadline: Deadline) throws -> Message? {
         let expectingReply = state.pointee.lastWasSend
         state.pointee.lastWasSend = false
         return try waitFor(deadline: deadline, expectingReply: expectingReply) {
-            if let message = state.pointee.inbound.read() { return message }
+            if let message = takeNext() { return message }
             releaseDrainedPipes()
             return nil
         }
@@ -65,7 +91,7 @@ extension Socket {
     /// The one waiting loop: retries `attempt` until it yields a value (returned), the
     /// deadline passes (`nil`), or the context terminates (throws). Applies peers' commands
     /// between tries, spins per ``SpinPolicy``, then sleeps on the socket's signal.
-    private func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
+    func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
                                 _ attempt: () -> Value?) throws -> Value? {
         var spin = SpinPolicy(expectingReply: expectingReply)
         while true {

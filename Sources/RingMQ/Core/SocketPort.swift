@@ -10,6 +10,9 @@ final class SocketPort: Sendable {
     let signal = Signal()
     let mailbox = Mailbox()
     private let peerOptions: Locked<PeerOptions>
+    /// SUB/XSUB: the subscriptions in force, readable by a publisher forming a connection
+    /// (see ``Socket/primeSubscriptions(of:)``). Written only by the socket's own thread.
+    let subscriptions = Locked(SubscriptionRecord())
 
     init(type: SocketType, options: PeerOptions) {
         self.type = type
@@ -35,6 +38,14 @@ final class SocketPort: Sendable {
 struct PeerOptions: Sendable {
     var sendHighWaterMark: Int
     var receiveHighWaterMark: Int
+    /// SUB: a new connection from a publisher delivers through a ``LatestSlot``.
+    var conflate = false
+}
+
+/// A subscriber's counted subscriptions, and whether it inverts matching.
+struct SubscriptionRecord: Sendable {
+    var counts: [Frame: Int] = [:]
+    var inverted = false
 }
 
 extension PeerOptions {

@@ -9,11 +9,28 @@ struct SocketState {
     var attachments: [Attachment] = []
     var outbound = LoadBalancer()
     var inbound = FairQueue()
+    /// PUB/XPUB: subscribers and their subscriptions.
+    var distributor = Distributor()
+    /// XPUB: subscription messages (and XSUB's other messages) waiting for `receive`.
+    var inbox = MessageQueue()
+    /// SUB: the subscriptions in force, to drop messages queued before an unsubscription
+    /// (member 0 holds every prefix subscribed).
+    var localFilter = SubscriptionTrie()
+    /// SUB with conflate: the slots its publishers put their newest message in.
+    var latestSlots: [LatestSlotEntry] = []
     var bound: Set<EndpointName> = []
     var connected: Set<EndpointName> = []
     var closed = false
     /// Whether the last message moved was sent (so a reply may be imminent); see ``SpinPolicy``.
     var lastWasSend = false
+}
+
+/// A conflating SUB's slot from one publisher; dropped once the publisher has gone and the
+/// slot is empty.
+struct LatestSlotEntry {
+    let slot: LatestSlot
+    let connection: Connection
+    var peerGone = false
 }
 
 /// The socket's option values (see the properties on ``Socket``).
@@ -31,6 +48,7 @@ struct SocketOptions {
     var invertMatching = false
 
     var peerOptions: PeerOptions {
-        PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark)
+        PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,
+                    conflate: conflate)
     }
 }

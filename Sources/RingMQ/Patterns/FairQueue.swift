@@ -51,6 +51,11 @@ struct FairQueue {
         if next >= pipes.count { next = 0 }
     }
 
+    /// Whether any pipe holds a message.
+    func hasMessage() -> Bool {
+        pipes.contains { $0.hasMessage() }
+    }
+
     /// The next message in turn, or `nil` when no pipe has one.
     @inline(__always)
     mutating func read() -> Message? {

@@ -10,6 +10,8 @@ final class Mailbox: Sendable {
     private struct State {
         var commands: [Command] = []
         var closed = false
+        /// A `.subscriptionsArrived` is queued: one is enough until it is taken.
+        var subscriptionNoticeQueued = false
     }
 
     private let state = Locked(State())
@@ -24,6 +26,10 @@ final class Mailbox: Sendable {
     func post(_ command: Command) -> Bool {
         state.withLock { state in
             guard !state.closed else { return false }
+            if case .subscriptionsArrived = command {
+                if state.subscriptionNoticeQueued { return true }
+                state.subscriptionNoticeQueued = true
+            }
             state.commands.append(command)
             flag.store(true, ordering: .releasing)
             return true
@@ -34,6 +40,7 @@ final class Mailbox: Sendable {
     func take() -> [Command] {
         state.withLock { state in
             flag.store(false, ordering: .relaxed)
+            state.subscriptionNoticeQueued = false
             let commands = state.commands
             state.commands = []
             return commands
@@ -59,4 +66,7 @@ enum Command: Sendable {
     /// The peer of this connection closed or disconnected: stop writing to it, read what it
     /// already sent, then drop it.
     case detach(Connection)
+    /// A subscriber wrote subscription messages (or, from an XSUB, other messages) into its
+    /// pipes to this publisher: read them before the next send or receive.
+    case subscriptionsArrived
 }

@@ -30,25 +30,57 @@ import Darwin
 ///
 /// Notifiers that find no waiter make no system call and write nothing, so the fast path of
 /// the peer is one load of a line nobody writes.
+///
+/// A thread can wait on several signals at once (the proxy, a poller): it sleeps on one
+/// ("home"), registers as a waiter on the others, and names home as their *watcher*. A notifier
+/// that finds a waiter registered wakes the watcher too, so a message on any of the signals
+/// ends the sleep. Words live in ``SignalCells`` and are recycled, never freed, so a notifier
+/// that read a watcher just before it was cleared at worst wakes someone spuriously.
 final class Signal: @unchecked Sendable {
-    // @unchecked Sendable: the only state is the atomic word, at a stable heap address.
+    // @unchecked Sendable: the only state is atomics in a cell at a stable address.
 
     /// The word's address, handed to pipes so that they can notify without holding a reference.
     let word: UnsafeMutablePointer<Atomic<UInt32>>
 
     init() {
-        word = .allocate(capacity: 1)
-        word.initialize(to: Atomic(0))
+        word = SignalCells.take()
     }
 
     deinit {
-        word.deinitialize(count: 1)
-        word.deallocate()
+        SignalCells.give(word)
     }
 
     /// Wakes every waiter, whether or not it is asleep yet.
     func notify() {
         Signal.notify(word)
+    }
+}
+
+/// The storage of signal words: 16-byte cells (the word, then the watcher's word address),
+/// recycled through a free list and never returned to the allocator.
+enum SignalCells {
+    private static let cellSize = 16
+    private static let free = Locked<[UnsafeMutableRawPointer]>([])
+
+    static func take() -> UnsafeMutablePointer<Atomic<UInt32>> {
+        let cell = free.withLock { $0.popLast() } ?? {
+            let cell = UnsafeMutableRawPointer.allocate(byteCount: cellSize, alignment: cellSize)
+            cell.initializeMemory(as: UInt8.self, repeating: 0, count: cellSize)
+            return cell
+        }()
+        watcher(of: cell.assumingMemoryBound(to: Atomic<UInt32>.self)).pointee.store(0, ordering: .relaxed)
+        return cell.assumingMemoryBound(to: Atomic<UInt32>.self)
+    }
+
+    static func give(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
+        watcher(of: word).pointee.store(0, ordering: .relaxed)
+        free.withLock { $0.append(UnsafeMutableRawPointer(word)) }
+    }
+
+    /// The word to wake as well when `word` is notified (0: none).
+    @inline(__always)
+    static func watcher(of word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt>> {
+        (UnsafeMutableRawPointer(word) + 8).assumingMemoryBound(to: Atomic<UInt>.self)
     }
 }
 
@@ -61,9 +93,20 @@ extension Signal {
     /// Must be followed by a re-check of the condition, then `wait(key:timeout:)` or
     /// `cancelWait(key:)`.
     static func prepareWait(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UInt32 {
-        let key = word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+        let key = register(word)
         if Fence.isAsymmetric { ringmq_membarrier() }
         return key
+    }
+
+    /// `prepareWait` without its fence, for a thread registering on several words: it calls
+    /// ``fenceAfterRegistering()`` once, after the last.
+    static func register(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UInt32 {
+        word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+    }
+
+    /// The waiter's half of the asymmetric handshake, for registrations made with `register`.
+    static func fenceAfterRegistering() {
+        if Fence.isAsymmetric { ringmq_membarrier() }
     }
 
     /// Withdraws a registration made by `prepareWait`, unless a notify has consumed it already.
@@ -127,6 +170,8 @@ extension Signal {
                 expected: current, desired: next, ordering: .sequentiallyConsistent)
             if exchanged {
                 ringmq_futex_wake_all(UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self))
+                let watcher = SignalCells.watcher(of: word).pointee.load(ordering: .acquiring)
+                if let home = UnsafeMutablePointer<Atomic<UInt32>>(bitPattern: watcher) { notify(home) }
                 return
             }
             current = original

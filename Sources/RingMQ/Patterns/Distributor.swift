@@ -1,0 +1,213 @@
+import Synchronization
+
+/// Fan-out to subscribers by subscription, dropping for a full one (ZeroMQ's `dist_t` with
+/// its `mtrie_t`): PUB and XPUB.
+///
+/// Subscriptions live in a ``SubscriptionTrie`` keyed by subscriber id, so publishing costs
+/// the topic's length plus the number of matching subscribers, not the number of
+/// subscriptions. Every matching subscriber gets the same ``Message`` value: frames share
+/// their storage, nothing is copied per subscriber.
+///
+/// Per-subscriber data sits in parallel arrays indexed by id, the hot ones trivial values, so
+/// the publish loop touches no reference count but the message's.
+struct Distributor {
+    /// What reading a subscriber's upstream pipe did, for an XPUB to pass up.
+    enum Upstream {
+        /// A subscription; `isNew` when no subscriber held the prefix before.
+        case subscribed(prefix: Frame, isNew: Bool)
+        /// An unsubscription that removed a subscription; `wasLast` when no subscriber holds
+        /// the prefix any more.
+        case unsubscribed(prefix: Frame, wasLast: Bool)
+        /// An unsubscription from a prefix the subscriber did not hold.
+        case ignored
+        /// Anything else an XSUB sent.
+        case other
+    }
+
+    private var writers: [PipeWriter?] = []
+    private var latest: [LatestSlot?] = []
+    private var readers: [PipeReader?] = []
+    private var connections: [Connection?] = []
+    private var inverted: [Bool] = []
+    private var marks: [UInt32] = []
+    private var dropCounts: [Int] = []
+    private var freeIDs: [Int32] = []
+    private var trie = SubscriptionTrie()
+    private var epoch: UInt32 = 0
+    /// Live subscribers that invert matching themselves.
+    private var invertingCount = 0
+    /// Scratch for the ids matched by one message, kept to avoid reallocating.
+    private var matched: [Int32] = []
+    /// Messages dropped for a full subscriber queue, over the socket's life.
+    private(set) var droppedTotal = 0
+
+    /// Live subscribers.
+    private(set) var count = 0
+
+    // MARK: - Subscribers
+
+    /// Adds a subscriber reached through `writer` (or `slot`, for a conflating SUB), whose
+    /// subscriptions arrive through `reader`. Returns its id.
+    mutating func add(_ connection: Connection, writer: PipeWriter?, slot: LatestSlot?, reader: PipeReader?) -> Int32 {
+        let id: Int
+        if let free = freeIDs.popLast() {
+            id = Int(free)
+        } else {
+            id = writers.count
+            writers.append(nil)
+            latest.append(nil)
+            readers.append(nil)
+            connections.append(nil)
+            inverted.append(false)
+            marks.append(0)
+            dropCounts.append(0)
+        }
+        writers[id] = writer
+        latest[id] = slot
+        readers[id] = reader
+        connections[id] = connection
+        inverted[id] = false
+        marks[id] = 0
+        dropCounts[id] = 0
+        count += 1
+        refreshInversion(id)
+        return Int32(id)
+    }
+
+    /// The id of the subscriber on `connection`.
+    func id(of connection: Connection) -> Int32? {
+        connections.firstIndex { $0 === connection }.map(Int32.init)
+    }
+
+    /// Removes the subscriber on `connection`; returns the prefixes no subscriber holds any
+    /// more (an XPUB passes them up as unsubscriptions), or `nil` if it was not here.
+    mutating func remove(_ connection: Connection) -> [[UInt8]]? {
+        guard let id = id(of: connection) else { return nil }
+        let index = Int(id)
+        if inverted[index] { invertingCount -= 1 }
+        writers[index] = nil
+        latest[index] = nil
+        readers[index] = nil
+        connections[index] = nil
+        inverted[index] = false
+        freeIDs.append(id)
+        count -= 1
+        return trie.removeAll(member: id)
+    }
+
+    mutating func removeAll() {
+        self = Distributor()
+    }
+
+    /// Messages dropped so far for the subscriber on `connection`.
+    func dropped(for connection: Connection) -> Int? {
+        id(of: connection).map { dropCounts[Int($0)] }
+    }
+
+    /// Every subscription in force, as (prefix, subscriber connection) pairs.
+    func subscriptions() -> [(prefix: [UInt8], connection: Connection)] {
+        trie.entries().compactMap { entry in
+            connections[Int(entry.member)].map { (entry.prefix, $0) }
+        }
+    }
+
+    // MARK: - Subscriptions
+
+    /// Reads what every subscriber sent upstream and applies the subscriptions; `body` sees
+    /// each message and what it did. Also picks up changes of the subscribers' inversion.
+    mutating func readUpstream(_ body: (Message, Upstream) -> Void) {
+        for index in readers.indices {
+            guard connections[index] != nil else { continue }
+            refreshInversion(index)
+            guard let reader = readers[index] else { continue }
+            while let message = reader.read() {
+                body(message, apply(message, from: Int32(index)))
+            }
+        }
+    }
+
+    private mutating func apply(_ message: Message, from id: Int32) -> Upstream {
+        guard let (subscribe, prefix) = SubscriptionMessage.parse(message) else { return .other }
+        return prefix.withUnsafeBytes { bytes in
+            if subscribe {
+                let (_, first) = trie.insert(bytes, member: id)
+                return .subscribed(prefix: prefix, isNew: first)
+            }
+            let (removed, last) = trie.remove(bytes, member: id)
+            return removed ? .unsubscribed(prefix: prefix, wasLast: last) : .ignored
+        }
+    }
+
+    private mutating func refreshInversion(_ index: Int) {
+        guard let connection = connections[index] else { return }
+        let now = connection.subscriberInverts.load(ordering: .acquiring)
+        if now != inverted[index] {
+            inverted[index] = now
+            invertingCount += now ? 1 : -1
+        }
+    }
+
+    // MARK: - Publishing
+
+    /// Queues `message` to every matching subscriber with room; counts a drop for each full one.
+    /// `invertAll`: the publisher inverts matching (``Socket/invertMatching``).
+    @inline(__always)
+    mutating func publish(_ message: Message, invertAll: Bool) {
+        guard count > 0 else { return }
+        collectMatches(message, invertAll: invertAll)
+        for id in matched {
+            let index = Int(id)
+            if let writer = writers[index] {
+                if writer.hasRoom() {
+                    writer.write(message)
+                } else {
+                    dropCounts[index] &+= 1
+                    droppedTotal &+= 1
+                }
+            } else if let slot = latest[index] {
+                slot.put(message)
+            }
+        }
+    }
+
+    /// Whether every subscriber that `message` matches has room for it (XPUB with
+    /// ``Socket/xpubNoDrop``).
+    mutating func matchingHaveRoom(_ message: Message, invertAll: Bool) -> Bool {
+        guard count > 0 else { return true }
+        collectMatches(message, invertAll: invertAll)
+        return matched.allSatisfy { writers[Int($0)]?.hasRoom() ?? true }
+    }
+
+    /// Fills `matched` with each subscriber `message` goes to, once: those holding a prefix of
+    /// its first frame, or, for a subscriber that inverts, those holding none.
+    private mutating func collectMatches(_ message: Message, invertAll: Bool) {
+        var found = matched
+        matched = []
+        found.removeAll(keepingCapacity: true)
+        epoch &+= 1
+        if epoch == 0 {
+            for index in marks.indices { marks[index] = 0 }
+            epoch = 1
+        }
+        let epoch = self.epoch
+        let anyInverting = invertAll || invertingCount > 0
+        let topic = message[0]
+        marks.withUnsafeMutableBufferPointer { marks in
+            inverted.withUnsafeBufferPointer { inverted in
+                topic.withUnsafeBytes { topic in
+                    trie.forEachMatch(topic) { id in
+                        let index = Int(id)
+                        guard marks[index] != epoch else { return }
+                        marks[index] = epoch
+                        if !anyInverting || !(invertAll || inverted[index]) { found.append(id) }
+                    }
+                }
+                guard anyInverting else { return }
+                for index in connections.indices where connections[index] != nil {
+                    if (invertAll || inverted[index]) && marks[index] != epoch { found.append(Int32(index)) }
+                }
+            }
+        }
+        matched = found
+    }
+}
