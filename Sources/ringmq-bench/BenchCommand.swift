@@ -8,7 +8,8 @@ enum BenchCommand {
           thr SIZE COUNT                 PUSH -> PULL throughput, receiver on its own thread
           thr-asyncstream SIZE COUNT     the same handoff through AsyncStream (.bufferingOldest(1000))
           lat SIZE ROUNDTRIPS            PAIR <-> PAIR ping-pong on two threads, one-way latency
-          fanout SUBS SIZE COUNT         PUB -> SUBS subscribers (needs PUB/SUB)
+          fanout SUBS SIZE COUNT         PUB -> SUBS subscribers on 4 topics, none dropped
+                                         (SUBS 1...64, SIZE >= 5; exit 1 unless each got its share)
           report [--svg PATH] [--runs N] [--quick]
                                          sweep thr and lat, print a table, write an SVG chart
                                          (--quick: tiny counts, to check the command works)
@@ -51,8 +52,10 @@ enum BenchCommand {
                 let (size, roundTrips) = try sizeAndCount(rest, name: "lat")
                 output(Latency.pair(size: size, roundTrips: roundTrips).line)
             case "fanout":
-                errors("ringmq-bench fanout: PUB/SUB has not landed in RingMQ yet; nothing to measure")
-                return 2
+                let (subscribers, size, count) = try fanoutArguments(rest)
+                let result = try Fanout.pubSub(subscribers: subscribers, size: size, count: count)
+                output(result.line)
+                if !result.exact { return 1 }
             case "report":
                 let options = try ReportOptions(parsing: rest)
                 let report = Report.measure(runs: options.runs, quick: options.quick, progress: errors)
@@ -85,6 +88,18 @@ enum BenchCommand {
             throw UsageError(message: "\(name) needs SIZE >= 0 and COUNT >= 2 (the rate is timed from the first message)")
         }
         return (size, count)
+    }
+
+    private static func fanoutArguments(_ arguments: [String]) throws -> (subscribers: Int, size: Int, count: Int) {
+        guard arguments.count == 3, let subscribers = Int(arguments[0]), let size = Int(arguments[1]),
+              let count = Int(arguments[2]) else {
+            throw UsageError(message: "fanout takes SUBS SIZE COUNT, three whole numbers")
+        }
+        guard (1...64).contains(subscribers), size >= 5, count >= 1 else {
+            // Bytes 0..<4 are the topic and byte 4 the message kind, hence SIZE >= 5.
+            throw UsageError(message: "fanout needs SUBS in 1...64, SIZE >= 5 (topic and kind bytes) and COUNT >= 1")
+        }
+        return (subscribers, size, count)
     }
 }
 

@@ -34,6 +34,18 @@ final class Latch: Sendable {
     }
 }
 
+/// Counts threads that have reached their starting line, so a coordinating thread can start
+/// its clock once all of them are about to block, without sleeping for a guessed while.
+final class ReadyCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func arrive() { count.add(1, ordering: .releasing) }
+
+    func wait(for expected: Int) {
+        while count.load(ordering: .acquiring) < expected { Yield.now() }
+    }
+}
+
 enum Yield {
     static func now() { sched_yield() }
 }

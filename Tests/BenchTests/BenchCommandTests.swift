@@ -76,10 +76,46 @@ import RingMQ
         #expect((Int(fields(line)["one_way_ns"] ?? "") ?? 0) > 0)
     }
 
-    @Test func fanoutSaysPubSubHasNotLanded() async {
-        let outcome = await run(["fanout", "4", "64", "1000"])
-        #expect(outcome.status == 2)
-        #expect(outcome.errors.joined().contains("PUB/SUB"))
+    @Test func fanoutPrintsItsLine() async {
+        let outcome = await run(["fanout", "4", "64", "2000"])
+        #expect(outcome.status == 0)
+        #expect(outcome.errors.isEmpty)
+        #expect(outcome.lines.count == 1)
+        let line = outcome.lines.first ?? ""
+        #expect(line.hasPrefix("fanout "))
+        let values = fields(line)
+        #expect(values["subs"] == "4")
+        #expect(values["size"] == "64")
+        #expect(values["published"] == "2000")
+        // Four subscribers, one per topic: each message reaches exactly one of them.
+        #expect(values["delivered"] == "2000")
+        #expect(values["exact"] == "yes")
+        #expect((Int(values["delivered_per_s"] ?? "") ?? 0) > 0)
+    }
+
+    @Test func fanoutCountsUnevenShares() async {
+        // Subscribers 0 and 4 share topic t000, which gets the one message left over from
+        // 1001 / 4: 251 + 250 + 250 + 250 + 251.
+        let outcome = await run(["fanout", "5", "5", "1001"])
+        #expect(outcome.status == 0)
+        let values = fields(outcome.lines.first ?? "")
+        #expect(values["delivered"] == "1252")
+        #expect(values["exact"] == "yes")
+    }
+
+    @Test func fanoutExplainsBadArguments() async {
+        for arguments in [["fanout", "4", "64"], ["fanout", "four", "64", "100"]] {
+            let outcome = await run(arguments)
+            #expect(outcome.status == 2, "\(arguments)")
+            #expect(outcome.errors.joined().contains("SUBS SIZE COUNT"), "\(arguments)")
+        }
+        for arguments in [["fanout", "0", "64", "100"], ["fanout", "65", "64", "100"],
+                          ["fanout", "4", "4", "100"], ["fanout", "4", "64", "0"]] {
+            let outcome = await run(arguments)
+            #expect(outcome.status == 2, "\(arguments)")
+            #expect(outcome.errors.joined().contains("SIZE >= 5"), "\(arguments)")
+            #expect(outcome.lines.isEmpty, "\(arguments)")
+        }
     }
 
     @Test func reportWritesAnSVGChart() async throws {

@@ -62,3 +62,25 @@ extension Socket {
         }
     }
 }
+
+// MARK: - Inspection (internal until the statistics API lands)
+
+extension Socket {
+    /// PUB/XPUB: messages dropped for full subscriber queues over the socket's life.
+    var droppedMessages: Int {
+        enter(.option)
+        defer { leave() }
+        if port.mailbox.hasCommands { processCommands() }
+        return state.pointee.distributor.droppedTotal
+    }
+
+    /// PUB/XPUB: the subscriptions in force, as (prefix, number of subscribers holding it).
+    var publisherSubscriptions: [[UInt8]: Int] {
+        enter(.option)
+        defer { leave() }
+        if port.mailbox.hasCommands { processCommands() }
+        var counts: [[UInt8]: Int] = [:]
+        for entry in state.pointee.distributor.subscriptions() { counts[entry.prefix, default: 0] += 1 }
+        return counts
+    }
+}
