@@ -50,11 +50,13 @@ public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) thr
     for socket in sockets { try socket.checkUsable() }
 
     let watched = (forward ? [frontend] : []) + (backward ? [backend] : [])
+    // The others only need waking when their context terminates.
+    let others = sockets.filter { socket in !watched.contains { $0 === socket } }
     while true {
         var moved = false
         if forward { moved = try relay(from: frontend, to: backend, capture: capture) || moved }
         if backward { moved = try relay(from: backend, to: frontend, capture: capture) || moved }
-        if !moved { _ = try Socket.waitUntilAnyReadable(watched, deadline: Deadline(timeout: nil)) }
+        if !moved { _ = try Socket.waitUntilAnyReadable(watched, others: others, deadline: Deadline(timeout: nil)) }
     }
 }
 

@@ -7,14 +7,15 @@ import Synchronization
 /// sleeper. Registration, then a re-check of every socket, then sleep: the same handshake as a
 /// single socket's wait, so no message that arrives meanwhile is missed.
 extension Socket {
-    /// Waits until one of `sockets` has something to receive (`true`), or the deadline passes
-    /// (`false`).
+    /// Waits until one of `readable` has something to receive (`true`), or the deadline passes
+    /// (`false`). `others` are only watched for termination of their context.
     ///
-    /// - Throws: ``RingMQError/terminated`` when a socket's context is terminated.
-    static func waitUntilAnyReadable(_ sockets: [Socket], deadline: Deadline) throws -> Bool {
+    /// - Throws: ``RingMQError/terminated`` when the context of any of the sockets terminates.
+    static func waitUntilAnyReadable(_ readable: [Socket], others: [Socket] = [], deadline: Deadline) throws -> Bool {
+        let sockets = readable + others
         var spin = SpinPolicy(expectingReply: false)
         while true {
-            if try anyReadable(sockets) { return true }
+            if try anyReadable(readable, others: others) { return true }
             if spin.pause() { continue }
             let home = sockets[0].port.signal.word
             let homeKey = Signal.register(home)
@@ -32,7 +33,7 @@ extension Socket {
                     SignalCells.watcher(of: word).pointee.store(0, ordering: .releasing)
                 }
             }
-            let ready = try sockets.contains { $0.port.mailbox.hasCommands } || anyReadable(sockets)
+            let ready = try sockets.contains { $0.port.mailbox.hasCommands } || anyReadable(readable, others: others)
             let remaining = deadline.remaining
             if ready || (remaining.map { $0 <= .zero } ?? false) {
                 Signal.cancelWait(home, key: homeKey)
@@ -43,8 +44,9 @@ extension Socket {
         }
     }
 
-    private static func anyReadable(_ sockets: [Socket]) throws -> Bool {
-        for socket in sockets {
+    private static func anyReadable(_ readable: [Socket], others: [Socket]) throws -> Bool {
+        for socket in others where socket.context.isTerminated { throw RingMQError.terminated }
+        for socket in readable {
             if socket.context.isTerminated { throw RingMQError.terminated }
             if socket.hasIncoming() { return true }
         }
