@@ -6,8 +6,8 @@ import Synchronization
 /// connection has one pipe; SUB → PUB carries subscriptions). Until the bind happens (connect
 /// before bind) the binder is `nil`; the connecter may already write.
 ///
-/// `@unchecked Sendable`: `connecterClosed` and `lingerDeadline` change only under the
-/// context's registry lock; `binder` is behind a lock of its own (a subscriber reads it to
+/// `@unchecked Sendable`: `connecterClosed`, `lingerDeadline` and the routing ids change only
+/// under the context's registry lock (the ids before the connection is handed to its ends); `binder` is behind a lock of its own (a subscriber reads it to
 /// tell its publisher about new subscriptions); everything else is immutable or atomic.
 final class Connection: @unchecked Sendable {
     let endpoint: EndpointName
@@ -24,6 +24,10 @@ final class Connection: @unchecked Sendable {
     /// had already sent (kept while its linger lasts).
     var connecterClosed = false
     var lingerDeadline: Deadline?
+    /// The id a ROUTER binder knows the connecter by.
+    var connecterRoutingID: Frame?
+    /// The id a ROUTER connecter knows the binder by.
+    var binderRoutingID: Frame?
     /// Publisher → conflating SUB: a one-message slot instead of a pipe (see ``LatestSlot``).
     let latest: LatestSlot?
     /// Whether the subscriber side sets ``Socket/invertMatching``; publishers re-read it when
@@ -92,6 +96,11 @@ final class Connection: @unchecked Sendable {
         for (prefix, count) in record.counts where count > 0 {
             writer.write(SubscriptionMessage.make(subscribe: true, prefix))
         }
+    }
+
+    /// The id `side` knows its peer by, if `side` is a ROUTER end.
+    func peerRoutingID(asBinder: Bool) -> Frame? {
+        asBinder ? connecterRoutingID : binderRoutingID
     }
 
     /// The connection as the connecting socket uses it.
