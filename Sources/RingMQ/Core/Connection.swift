@@ -98,19 +98,16 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// The id `side` knows its peer by, if `side` is a ROUTER end.
-    func peerRoutingID(asBinder: Bool) -> Frame? {
-        asBinder ? connecterRoutingID : binderRoutingID
-    }
-
     /// The connection as the connecting socket uses it.
     var connecterSide: Attachment {
-        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, asBinder: false)
+        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, asBinder: false,
+                   routingID: binderRoutingID)
     }
 
     /// The connection as the bound socket uses it.
     var binderSide: Attachment {
-        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, asBinder: true)
+        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, asBinder: true,
+                   routingID: connecterRoutingID)
     }
 }
 
@@ -122,4 +119,7 @@ struct Attachment: Sendable {
     let asBinder: Bool
     /// The peer has closed or disconnected: nothing more will be written, nothing may be sent.
     var peerGone = false
+    /// ROUTER: the id it knows the peer by; `nil` until assigned (a ROUTER that connected
+    /// before the bind learns it from a ``Command/routingIDAssigned(_:)``).
+    var routingID: Frame?
 }

@@ -96,6 +96,10 @@ extension Socket {
     /// The next message, fair-queued, behind the routing id of the peer that sent it.
     func takeRouted() -> Message? {
         guard let (message, source) = state.pointee.inbound.readTagged() else { return nil }
+        if state.pointee.routes.id(of: source) == nil {
+            // The message overtook the command naming its sender's id (a bind just formed).
+            processCommands()
+        }
         let id = state.pointee.routes.id(of: source) ?? Frame()
         return Message([id] + message.frames)
     }

@@ -62,6 +62,9 @@ extension Socket {
             return
         }
         connection.form(with: port, options: options)
+        if connecter.type == .router, !connection.connecterClosed {
+            connecter.post(.routingIDAssigned(connection))
+        }
         if type.isSubscriber, !connection.connecterClosed {
             primeSubscriptions(of: connection)
             connecter.post(.subscriptionsArrived)
@@ -263,6 +266,8 @@ extension Socket {
                 peerLeft(connection)
             case .subscriptionsArrived:
                 if type.isPublisher { readSubscriptions() }
+            case .routingIDAssigned(let connection):
+                learnRoutingID(of: connection)
             }
         }
     }
@@ -271,9 +276,11 @@ extension Socket {
     private func adopt(_ attachment: Attachment) {
         if type.isPublisher { return adoptSubscriber(attachment) }
         state.pointee.attachments.append(attachment)
-        if type == .router, let id = attachment.connection.peerRoutingID(asBinder: attachment.asBinder) {
-            state.pointee.routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound,
-                                     reader: attachment.inbound)
+        if type == .router {
+            if let id = attachment.routingID {
+                state.pointee.routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound,
+                                         reader: attachment.inbound)
+            }
         } else if let outbound = attachment.outbound, !attachment.peerGone, !type.isSubscriber {
             // A subscriber's outbound pipe carries subscriptions, written to every publisher.
             state.pointee.outbound.add(outbound)
@@ -291,6 +298,18 @@ extension Socket {
         }
     }
 
+    /// A ROUTER that connected before the bind: starts routing to the peer by the id the bind
+    /// gave it (read here, after the mailbox handed the connection over).
+    private func learnRoutingID(of connection: Connection) {
+        guard let index = state.pointee.attachments.firstIndex(where: { $0.connection === connection }),
+              state.pointee.attachments[index].routingID == nil,
+              let id = connection.binderRoutingID
+        else { return }
+        state.pointee.attachments[index].routingID = id
+        let attachment = state.pointee.attachments[index]
+        state.pointee.routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound, reader: attachment.inbound)
+    }
+
     /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
     private func peerLeft(_ connection: Connection) {
         if type.isPublisher { return dropSubscriber(connection) }
@@ -302,7 +321,7 @@ extension Socket {
         }
         let attachment = state.pointee.attachments[index]
         if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
-        if type == .router, let id = connection.peerRoutingID(asBinder: attachment.asBinder) {
+        if type == .router, let id = attachment.routingID {
             state.pointee.routes.removeRoute(id)
         }
         if let inbound = attachment.inbound {
@@ -317,7 +336,7 @@ extension Socket {
     private func forget(_ attachment: Attachment) {
         if type.isPublisher { return dropSubscriber(attachment.connection) }
         state.pointee.latestSlots.removeAll { $0.connection === attachment.connection }
-        if type == .router, let id = attachment.connection.peerRoutingID(asBinder: attachment.asBinder) {
+        if type == .router, let id = attachment.routingID {
             state.pointee.routes.remove(id, reader: attachment.inbound)
         }
         if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
