@@ -21,13 +21,8 @@ public final class Context: Sendable {
 
     /// Creates a socket of `type`.
     ///
-    /// - Throws: ``RingMQError/terminated`` after ``terminate()``;
-    ///   ``RingMQError/operationNotSupported(_:)`` for a type this release does not implement.
+    /// - Throws: ``RingMQError/terminated`` after ``terminate()``.
     public func socket(_ type: SocketType) throws -> Socket {
-        guard type.isImplemented else {
-            throw RingMQError.operationNotSupported(
-                "\(type) sockets are not available yet in this release of RingMQ; PAIR, PUSH, PULL, PUB, SUB, XPUB and XSUB are")
-        }
         let socket = Socket(type: type, context: self)
         let registered = registry.withLock { registry in
             guard !registry.terminated else { return false }

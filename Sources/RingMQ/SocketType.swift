@@ -47,15 +47,6 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
     /// Whether this type can receive messages at all.
     public var canReceive: Bool { self != .push && self != .pub }
 
-    /// Whether this release of RingMQ implements the type; the others are refused by
-    /// ``Context/socket(_:)`` with ``RingMQError/operationNotSupported(_:)``.
-    var isImplemented: Bool {
-        switch self {
-        case .pair, .push, .pull, .pub, .sub, .xpub, .xsub: true
-        default: false
-        }
-    }
-
     /// Whether the type writes into pipes to its peers: the senders, and SUB, whose
     /// subscriptions travel upstream.
     var writesToPeers: Bool { canSend || self == .sub }

@@ -6,8 +6,8 @@ import Synchronization
 /// connection has one pipe; SUB → PUB carries subscriptions). Until the bind happens (connect
 /// before bind) the binder is `nil`; the connecter may already write.
 ///
-/// `@unchecked Sendable`: `connecterClosed` and `lingerDeadline` change only under the
-/// context's registry lock; `binder` is behind a lock of its own (a subscriber reads it to
+/// `@unchecked Sendable`: `connecterClosed`, `lingerDeadline` and the routing ids change only
+/// under the context's registry lock (the ids before the connection is handed to its ends); `binder` is behind a lock of its own (a subscriber reads it to
 /// tell its publisher about new subscriptions); everything else is immutable or atomic.
 final class Connection: @unchecked Sendable {
     let endpoint: EndpointName
@@ -24,6 +24,10 @@ final class Connection: @unchecked Sendable {
     /// had already sent (kept while its linger lasts).
     var connecterClosed = false
     var lingerDeadline: Deadline?
+    /// The id a ROUTER binder knows the connecter by.
+    var connecterRoutingID: Frame?
+    /// The id a ROUTER connecter knows the binder by.
+    var binderRoutingID: Frame?
     /// Publisher → conflating SUB: a one-message slot instead of a pipe (see ``LatestSlot``).
     let latest: LatestSlot?
     /// Whether the subscriber side sets ``Socket/invertMatching``; publishers re-read it when
@@ -96,12 +100,14 @@ final class Connection: @unchecked Sendable {
 
     /// The connection as the connecting socket uses it.
     var connecterSide: Attachment {
-        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, asBinder: false)
+        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, asBinder: false,
+                   routingID: binderRoutingID)
     }
 
     /// The connection as the bound socket uses it.
     var binderSide: Attachment {
-        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, asBinder: true)
+        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, asBinder: true,
+                   routingID: connecterRoutingID)
     }
 }
 
@@ -113,4 +119,7 @@ struct Attachment: Sendable {
     let asBinder: Bool
     /// The peer has closed or disconnected: nothing more will be written, nothing may be sent.
     var peerGone = false
+    /// ROUTER: the id it knows the peer by; `nil` until assigned (a ROUTER that connected
+    /// before the bind learns it from a ``Command/routingIDAssigned(_:)``).
+    var routingID: Frame?
 }

@@ -112,7 +112,7 @@ extension Socket {
     private func store(_ option: SocketOption) {
         option.apply(to: &state.pointee.options)
         switch option {
-        case .sendHighWaterMark, .receiveHighWaterMark, .conflate:
+        case .sendHighWaterMark, .receiveHighWaterMark, .conflate, .routingID:
             port.currentPeerOptions = state.pointee.options.peerOptions
         case .invertMatching(let inverted) where type == .sub:
             propagateInversion(inverted)

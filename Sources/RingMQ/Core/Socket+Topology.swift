@@ -50,7 +50,21 @@ extension Socket {
             }
             return
         }
+        do {
+            try registry.assignRoutingIDs(connection, binder: port, binderOptions: options,
+                                          register: !connection.connecterClosed)
+        } catch {
+            // A routing id another peer of this ROUTER uses: refused like an incompatible peer.
+            if !connection.connecterClosed {
+                connecter.post(.detach(connection))
+                registry.releaseExclusive(connecter, for: connection)
+            }
+            return
+        }
         connection.form(with: port, options: options)
+        if connecter.type == .router, !connection.connecterClosed {
+            connecter.post(.routingIDAssigned(connection))
+        }
         if type.isSubscriber, !connection.connecterClosed {
             primeSubscriptions(of: connection)
             connecter.post(.subscriptionsArrived)
@@ -99,8 +113,10 @@ extension Socket {
                     throw .addressInUse(
                         "\(name) is bound by a PAIR socket that already has its peer; PAIR is exclusive")
                 }
+                let binderOptions = binder.currentPeerOptions
                 connection = Connection(endpoint: name, connecter: port, options: options,
-                                        binder: binder, binderOptions: binder.currentPeerOptions)
+                                        binder: binder, binderOptions: binderOptions)
+                try registry.assignRoutingIDs(connection, binder: binder, binderOptions: binderOptions)
                 // The publisher must find the subscriptions in the pipe when it adopts it.
                 if type.isSubscriber { primeSubscriptions(of: connection) }
                 if binder.type.isSubscriber {
@@ -192,11 +208,13 @@ extension Socket {
                 release(attachment, closing: true, registry: &registry)
             }
             registry.releaseAllExclusive(port)
+            registry.forgetRouter(port)
             registry.live[ObjectIdentifier(port)] = nil
             // Connections that peers made while we were closing: refuse them.
             for case .attach(let late) in port.mailbox.close() {
                 late.connection.connecter.post(.detach(late.connection))
                 registry.releaseExclusive(late.connection.connecter, for: late.connection)
+                registry.releaseRoutingIDs(late.connection)
             }
         }
         state.pointee.closed = true
@@ -206,6 +224,8 @@ extension Socket {
         state.pointee.distributor.removeAll()
         state.pointee.inbox.removeAll()
         state.pointee.latestSlots = []
+        state.pointee.routes.removeAll()
+        state.pointee.turn = RequestReplyTurn()
         state.pointee.bound = []
         state.pointee.connected = []
     }
@@ -215,6 +235,7 @@ extension Socket {
     private func release(_ attachment: Attachment, closing: Bool, registry: inout Registry) {
         let connection = attachment.connection
         registry.releaseExclusive(port, for: connection)
+        registry.releaseRoutingIDs(connection)
         if attachment.peerGone { return }
         if attachment.asBinder {
             connection.connecter.post(.detach(connection))
@@ -245,6 +266,8 @@ extension Socket {
                 peerLeft(connection)
             case .subscriptionsArrived:
                 if type.isPublisher { readSubscriptions() }
+            case .routingIDAssigned(let connection):
+                learnRoutingID(of: connection)
             }
         }
     }
@@ -253,8 +276,13 @@ extension Socket {
     private func adopt(_ attachment: Attachment) {
         if type.isPublisher { return adoptSubscriber(attachment) }
         state.pointee.attachments.append(attachment)
-        // A subscriber's outbound pipe carries subscriptions, written to every publisher.
-        if let outbound = attachment.outbound, !attachment.peerGone, !type.isSubscriber {
+        if type == .router {
+            if let id = attachment.routingID {
+                state.pointee.routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound,
+                                         reader: attachment.inbound)
+            }
+        } else if let outbound = attachment.outbound, !attachment.peerGone, !type.isSubscriber {
+            // A subscriber's outbound pipe carries subscriptions, written to every publisher.
             state.pointee.outbound.add(outbound)
         }
         if let slot = attachment.connection.latest {
@@ -270,6 +298,18 @@ extension Socket {
         }
     }
 
+    /// A ROUTER that connected before the bind: starts routing to the peer by the id the bind
+    /// gave it (read here, after the mailbox handed the connection over).
+    private func learnRoutingID(of connection: Connection) {
+        guard let index = state.pointee.attachments.firstIndex(where: { $0.connection === connection }),
+              state.pointee.attachments[index].routingID == nil,
+              let id = connection.binderRoutingID
+        else { return }
+        state.pointee.attachments[index].routingID = id
+        let attachment = state.pointee.attachments[index]
+        state.pointee.routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound, reader: attachment.inbound)
+    }
+
     /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
     private func peerLeft(_ connection: Connection) {
         if type.isPublisher { return dropSubscriber(connection) }
@@ -281,6 +321,9 @@ extension Socket {
         }
         let attachment = state.pointee.attachments[index]
         if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
+        if type == .router, let id = attachment.routingID {
+            state.pointee.routes.removeRoute(id)
+        }
         if let inbound = attachment.inbound {
             state.pointee.inbound.markDetached(inbound.id)
             state.pointee.attachments[index].peerGone = true
@@ -293,6 +336,9 @@ extension Socket {
     private func forget(_ attachment: Attachment) {
         if type.isPublisher { return dropSubscriber(attachment.connection) }
         state.pointee.latestSlots.removeAll { $0.connection === attachment.connection }
+        if type == .router, let id = attachment.routingID {
+            state.pointee.routes.remove(id, reader: attachment.inbound)
+        }
         if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
         if let inbound = attachment.inbound { state.pointee.inbound.remove(inbound.id) }
         state.pointee.attachments.removeAll { $0.connection === attachment.connection }

@@ -14,30 +14,41 @@ extension Socket {
                 "a message needs at least one frame; send Message(Frame()) for an empty one")
         }
         if port.mailbox.hasCommands { processCommands() }
-        if type.isPublisher { return try publish(message, timeout: timeout) }
-        if type == .xsub {
+        switch type {
+        case .pub, .xpub: return try publish(message, timeout: timeout)
+        case .xsub:
             sendFromXSUB(message)
             return true
+        case .req: return try sendRequest(message, timeout: timeout)
+        case .rep: return try sendReply(message, timeout: timeout)
+        case .router: return try route(message, timeout: timeout)
+        default: return try sendBalanced(message, timeout: timeout) != nil
         }
+    }
+
+    /// Round-robin to a peer with room (PUSH, PAIR, DEALER, REQ), waiting up to `timeout`.
+    /// Returns the pipe the message went to; `nil` when the time ran out.
+    @inline(__always)
+    func sendBalanced(_ message: consuming Message, timeout: Duration?) throws -> PipeWriter? {
         if let pipe = state.pointee.outbound.pickWritable() {
             pipe.write(message)
             state.pointee.lastWasSend = true
-            return true
+            return pipe
         }
-        if timeout == .zero { return false }
+        if timeout == .zero { return nil }
         return try waitToDeliver(message, deadline: Deadline(timeout: timeout))
     }
 
     @inline(never)
-    private func waitToDeliver(_ message: consuming Message, deadline: Deadline) throws -> Bool {
+    private func waitToDeliver(_ message: consuming Message, deadline: Deadline) throws -> PipeWriter? {
         // Waiting for room: the reader frees it in batches, so poll at the long interval.
         let writable = try waitFor(deadline: deadline, expectingReply: false) {
             state.pointee.outbound.pickWritable()
         }
-        guard let pipe = writable else { return false }
+        guard let pipe = writable else { return nil }
         pipe.write(message)
         state.pointee.lastWasSend = true
-        return true
+        return pipe
     }
 
     /// Takes the next message, waiting up to `timeout` (`.zero`: not at all). `nil` when the
@@ -46,6 +57,7 @@ extension Socket {
     func collect(timeout: Duration?) throws -> Message? {
         try checkUsable()
         guard type.canReceive else { throw cannot("receive") }
+        if type == .req || type == .rep { try checkTurnToReceive() }
         if port.mailbox.hasCommands { processCommands() }
         if let message = takeNext() {
             state.pointee.lastWasSend = false
@@ -62,6 +74,9 @@ extension Socket {
         switch type {
         case .xpub: state.pointee.inbox.popFirst()
         case .sub, .xsub: takeForSubscriber()
+        case .req: takeReply()
+        case .rep: takeRequest()
+        case .router: takeRouted()
         default: state.pointee.inbound.read()
         }
     }
@@ -135,6 +150,7 @@ extension Socket {
     func releaseDrainedPipes() {
         guard !state.pointee.inbound.released.isEmpty else { return }
         let released = state.pointee.inbound.takeReleased()
+        if type == .router { state.pointee.routes.removeSources(released) }
         state.pointee.attachments.removeAll { attachment in
             attachment.inbound.map { released.contains($0.id) } ?? false
         }

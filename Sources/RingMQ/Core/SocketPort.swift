@@ -40,6 +40,8 @@ struct PeerOptions: Sendable {
     var receiveHighWaterMark: Int
     /// SUB: a new connection from a publisher delivers through a ``LatestSlot``.
     var conflate = false
+    /// The id a ROUTER peer knows this socket by (``Socket/routingID``).
+    var routingID: Frame?
 }
 
 /// A subscriber's counted subscriptions, and whether it inverts matching.

@@ -18,6 +18,10 @@ struct SocketState {
     var localFilter = SubscriptionTrie()
     /// SUB with conflate: the slots its publishers put their newest message in.
     var latestSlots: [LatestSlotEntry] = []
+    /// REQ and REP: whose turn it is, and where the reply goes.
+    var turn = RequestReplyTurn()
+    /// ROUTER: peers by routing id.
+    var routes = RoutingTable()
     var bound: Set<EndpointName> = []
     var connected: Set<EndpointName> = []
     var closed = false
@@ -49,6 +53,6 @@ struct SocketOptions {
 
     var peerOptions: PeerOptions {
         PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,
-                    conflate: conflate)
+                    conflate: conflate, routingID: routingID)
     }
 }

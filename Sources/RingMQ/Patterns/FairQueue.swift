@@ -60,16 +60,26 @@ struct FairQueue {
     @inline(__always)
     mutating func read() -> Message? {
         if pipes.count == 1, !detached[0] { return pipes[0].read() }
+        return readInTurn()?.message
+    }
+
+    /// The next message in turn and the id of the pipe it came from (REQ, REP and ROUTER need
+    /// to know the peer), or `nil` when no pipe has one.
+    mutating func readTagged() -> (message: Message, source: UnsafeMutableRawPointer)? {
+        if pipes.count == 1, !detached[0] {
+            let pipe = pipes[0]
+            return pipe.read().map { ($0, pipe.id) }
+        }
         return readInTurn()
     }
 
-    private mutating func readInTurn() -> Message? {
+    private mutating func readInTurn() -> (message: Message, source: UnsafeMutableRawPointer)? {
         var checked = 0
         while checked < pipes.count {
             let index = next
             if let message = pipes[index].read() {
                 next = index + 1 == pipes.count ? 0 : index + 1
-                return message
+                return (message, pipes[index].id)
             }
             if detached[index] {
                 released.append(pipes[index].id)

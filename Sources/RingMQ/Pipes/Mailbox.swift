@@ -69,4 +69,7 @@ enum Command: Sendable {
     /// A subscriber wrote subscription messages (or, from an XSUB, other messages) into its
     /// pipes to this publisher: read them before the next send or receive.
     case subscriptionsArrived
+    /// A ROUTER connected before the bind: the bind has given the connection's peer its
+    /// routing id (``Connection/binderRoutingID``), so the ROUTER can route to it.
+    case routingIDAssigned(Connection)
 }

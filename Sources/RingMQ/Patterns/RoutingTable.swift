@@ -1,0 +1,60 @@
+/// A ROUTER's peers by routing id (ZeroMQ's `router_t` outbound map): where a message whose
+/// first frame is an id goes, and which id a message read from a pipe came from.
+struct RoutingTable {
+    /// Routing id → the pipe to that peer (only peers still connected).
+    private var writers: [Frame: PipeWriter] = [:]
+    /// Inbound pipe id → the routing id of the peer writing it (kept until the pipe is drained).
+    private var ids: [UnsafeMutableRawPointer: Frame] = [:]
+    /// Messages dropped because their peer was unknown or full (without `routerMandatory`).
+    private(set) var dropped = 0
+
+    mutating func add(_ id: Frame, writer: PipeWriter?, reader: PipeReader?) {
+        if let writer { writers[id] = writer }
+        if let reader { ids[reader.id] = id }
+    }
+
+    /// The peer has gone: nothing more can be sent to it; what it sent is still read.
+    mutating func removeRoute(_ id: Frame) {
+        writers[id] = nil
+    }
+
+    /// Forgets the inbound pipes that have been released.
+    mutating func removeSources(_ released: [UnsafeMutableRawPointer]) {
+        for source in released { ids[source] = nil }
+    }
+
+    mutating func remove(_ id: Frame, reader: PipeReader?) {
+        writers[id] = nil
+        if let reader { ids[reader.id] = nil }
+    }
+
+    mutating func removeAll() {
+        writers = [:]
+        ids = [:]
+    }
+
+    func writer(for id: Frame) -> PipeWriter? {
+        writers[id]
+    }
+
+    func id(of source: UnsafeMutableRawPointer) -> Frame? {
+        ids[source]
+    }
+
+    mutating func countDrop() {
+        dropped &+= 1
+    }
+}
+
+/// REQ and REP: the strict alternation of the request-reply pattern, and where the reply goes.
+struct RequestReplyTurn {
+    /// REQ: a request went out and its reply has not been received.
+    var awaitingReply = false
+    /// REQ: the inbound pipe the reply must come from (the peer the request went to).
+    var replySource: UnsafeMutableRawPointer?
+    /// REP: the envelope of the request being answered (every frame up to and including the
+    /// empty delimiter); `nil` when no request is being answered.
+    var envelope: [Frame]?
+    /// REP: the inbound pipe of the requester, whose connection carries the reply back.
+    var requester: UnsafeMutableRawPointer?
+}
