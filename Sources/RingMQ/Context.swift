@@ -47,7 +47,10 @@ public final class Context: Sendable {
             registry.terminated = true
             return Array(registry.live.values)
         }
-        for port in ports { port.signal.notify() }
+        for port in ports {
+            port.signal.notify()
+            port.events.finish()
+        }
     }
 
     /// Whether ``terminate()`` has been called. Sequentially consistent: it is the re-check of

@@ -56,7 +56,11 @@ public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) thr
         var moved = false
         if forward { moved = try relay(from: frontend, to: backend, capture: capture) || moved }
         if backward { moved = try relay(from: backend, to: frontend, capture: capture) || moved }
-        if !moved { _ = try Socket.waitUntilAnyReadable(watched, others: others, deadline: Deadline(timeout: nil)) }
+        if !moved {
+            _ = try Socket.waitUntil(watched + others, deadline: Deadline(timeout: nil)) {
+                try Socket.anyReadable(watched, others: others)
+            }
+        }
     }
 }
 

@@ -103,7 +103,7 @@ public final class Socket: @unchecked Sendable {
     // MARK: - One thread at a time
 
     enum Operation: UInt8 {
-        case send = 1, trySend, receive, tryReceive, bind, connect, unbind, disconnect, close, option, proxy
+        case send = 1, trySend, receive, tryReceive, bind, connect, unbind, disconnect, close, option, proxy, poll
 
         var name: String {
             switch self {
@@ -118,6 +118,7 @@ public final class Socket: @unchecked Sendable {
             case .close: "close()"
             case .option: "an option or subscription call"
             case .proxy: "proxy(frontend:backend:capture:)"
+            case .poll: "Poller.poll(timeout:)"
             }
         }
     }

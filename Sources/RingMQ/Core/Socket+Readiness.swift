@@ -1,50 +1,54 @@
 import Synchronization
 
-/// Waiting on several sockets at once, for the proxy (and pollers).
+/// Waiting on several sockets at once, for the proxy and the poller.
 ///
 /// The thread sleeps on the first socket's signal and registers as a waiter on the others,
 /// naming the first as their watcher (see ``Signal``): whatever wakes any of them wakes the
 /// sleeper. Registration, then a re-check of every socket, then sleep: the same handshake as a
-/// single socket's wait, so no message that arrives meanwhile is missed.
+/// single socket's wait, so nothing that happens meanwhile is missed.
 extension Socket {
-    /// Waits until one of `readable` has something to receive (`true`), or the deadline passes
-    /// (`false`). `others` are only watched for termination of their context.
-    ///
-    /// - Throws: ``RingMQError/terminated`` when the context of any of the sockets terminates.
-    static func waitUntilAnyReadable(_ readable: [Socket], others: [Socket] = [], deadline: Deadline) throws -> Bool {
-        let sockets = readable + others
+    /// Waits until `ready()` is true (`true`), or the deadline passes (`false`). `ready` is
+    /// re-checked after every wake-up of any of `sockets`; it throws to end the wait (for
+    /// example ``RingMQError/terminated``).
+    static func waitUntil(_ sockets: [Socket], deadline: Deadline, ready: () throws -> Bool) throws -> Bool {
         var spin = SpinPolicy(expectingReply: false)
         while true {
-            if try anyReadable(readable, others: others) { return true }
+            if try ready() { return true }
             if spin.pause() { continue }
             let home = sockets[0].port.signal.word
             let homeKey = Signal.register(home)
-            var keys: [UInt32] = []
-            for socket in sockets.dropFirst() {
-                let word = socket.port.signal.word
-                SignalCells.watcher(of: word).pointee.store(UInt(bitPattern: home), ordering: .releasing)
-                keys.append(Signal.register(word))
-            }
+            let keys = registerWatchers(sockets.dropFirst().map(\.port.signal), home: home)
             Signal.fenceAfterRegistering()
-            defer {
-                for (socket, key) in zip(sockets.dropFirst(), keys) {
-                    let word = socket.port.signal.word
-                    Signal.cancelWait(word, key: key)
-                    SignalCells.watcher(of: word).pointee.store(0, ordering: .releasing)
-                }
-            }
-            let ready = try sockets.contains { $0.port.mailbox.hasCommands } || anyReadable(readable, others: others)
+            defer { unregisterWatchers(sockets.dropFirst().map(\.port.signal), keys: keys) }
+            let isReady = try sockets.contains { $0.port.mailbox.hasCommands } || ready()
             let remaining = deadline.remaining
-            if ready || (remaining.map { $0 <= .zero } ?? false) {
+            if isReady || (remaining.map { $0 <= .zero } ?? false) {
                 Signal.cancelWait(home, key: homeKey)
-                if ready { return true }
-                return false
+                return isReady
             }
             Signal.wait(home, key: homeKey, timeout: remaining)
         }
     }
 
-    private static func anyReadable(_ readable: [Socket], others: [Socket]) throws -> Bool {
+    /// Registers as a waiter on each of `signals`, naming `home` as the word to wake.
+    static func registerWatchers(_ signals: [Signal], home: UnsafeMutablePointer<Atomic<UInt32>>) -> [UInt32] {
+        signals.map { signal in
+            SignalCells.watcher(of: signal.word).pointee.store(UInt(bitPattern: home), ordering: .releasing)
+            return Signal.register(signal.word)
+        }
+    }
+
+    /// Withdraws what ``registerWatchers(_:home:)`` did.
+    static func unregisterWatchers(_ signals: [Signal], keys: [UInt32]) {
+        for (signal, key) in zip(signals, keys) {
+            Signal.cancelWait(signal.word, key: key)
+            SignalCells.watcher(of: signal.word).pointee.store(0, ordering: .releasing)
+        }
+    }
+
+    /// Whether one of `readable` has a message; throws ``RingMQError/terminated`` when the
+    /// context of any socket of `readable` or `others` has terminated.
+    static func anyReadable(_ readable: [Socket], others: [Socket]) throws -> Bool {
         for socket in others where socket.context.isTerminated { throw RingMQError.terminated }
         for socket in readable {
             if socket.context.isTerminated { throw RingMQError.terminated }

@@ -71,14 +71,6 @@ extension Socket {
                 "this REP socket has no request to answer; receive() a request before you send a reply")
         }
         let reply = Message(envelope + message.frames)
-        let requester = state.pointee.turn.requester
-        /// `.some(nil)`: the requester has gone.
-        func requesterPipe() -> PipeWriter?? {
-            guard let attachment = state.pointee.attachments.first(where: { $0.inbound?.id == requester }),
-                  !attachment.peerGone, let writer = attachment.outbound
-            else { return .some(nil) }
-            return writer.hasRoom() ? .some(writer) : nil
-        }
         var target = requesterPipe()
         if target == nil {
             if timeout == .zero { return false }
@@ -89,6 +81,23 @@ extension Socket {
         state.pointee.turn = RequestReplyTurn()
         state.pointee.lastWasSend = true
         return true
+    }
+
+    /// REP: the requester's pipe if it has room; `.some(nil)` if the requester has gone
+    /// (the reply will be dropped); `nil` while its queue is full.
+    func requesterPipe() -> PipeWriter?? {
+        let requester = state.pointee.turn.requester
+        guard let attachment = state.pointee.attachments.first(where: { $0.inbound?.id == requester }),
+              !attachment.peerGone, let writer = attachment.outbound
+        else { return .some(nil) }
+        return writer.hasRoom() ? .some(writer) : nil
+    }
+
+    /// ROUTER: the pipe to the peer `id` if it has room; `.some(nil)` if there is no such peer;
+    /// `nil` while its queue is full.
+    func routeTarget(_ id: Frame) -> PipeWriter?? {
+        guard let writer = state.pointee.routes.writer(for: id) else { return .some(nil) }
+        return writer.hasRoom() ? .some(writer) : nil
     }
 
     // MARK: - ROUTER
@@ -132,10 +141,7 @@ extension Socket {
         }
         if timeout == .zero { return false }
         /// `.some(nil)`: the peer has gone while we waited.
-        let ready = try waitFor(deadline: Deadline(timeout: timeout), expectingReply: false) { () -> PipeWriter?? in
-            guard let writer = state.pointee.routes.writer(for: id) else { return .some(nil) }
-            return writer.hasRoom() ? .some(writer) : nil
-        }
+        let ready = try waitFor(deadline: Deadline(timeout: timeout), expectingReply: false) { routeTarget(id) }
         guard let ready else { return false }
         guard let writer = ready else { throw RingMQError.hostUnreachable }
         writer.write(body)

@@ -30,6 +30,7 @@ extension Socket {
             }
             registry.bound[name] = port
             state.pointee.bound.insert(name)
+            port.events.emit(.bound(endpoint: name.description))
             for connection in registry.pending.removeValue(forKey: name) ?? [] {
                 formPending(connection, options: options, registry: &registry)
             }
@@ -72,6 +73,10 @@ extension Socket {
         var side = connection.binderSide
         side.peerGone = connection.connecterClosed
         adopt(side)
+        if !connection.connecterClosed {
+            port.events.emit(.peerAttached(endpoint: connection.endpoint.description))
+            connecter.events.emit(.peerAttached(endpoint: connection.endpoint.description))
+        }
         // A connection whose connecter has gone only delivers what it holds: it takes no slot.
         if !connection.connecterClosed { registry.takeExclusive(port, for: connection) }
     }
@@ -130,6 +135,8 @@ extension Socket {
                     binder.post(.attach(connection.binderSide))
                 }
                 registry.takeExclusive(binder, for: connection)
+                port.events.emit(.peerAttached(endpoint: name.description))
+                binder.events.emit(.peerAttached(endpoint: name.description))
             } else {
                 connection = Connection(endpoint: name, connecter: port, options: options,
                                         binder: nil, binderOptions: nil)
@@ -158,6 +165,7 @@ extension Socket {
         }
         context.registry.withLock { registry in
             if registry.bound[name] === port { registry.bound[name] = nil }
+            port.events.emit(.unbound(endpoint: name.description))
         }
         state.pointee.bound.remove(name)
     }
@@ -203,6 +211,7 @@ extension Socket {
             registry.pruneLingering()
             for name in bound where registry.bound[name] === port {
                 registry.bound[name] = nil
+                port.events.emit(.unbound(endpoint: name.description))
             }
             for attachment in attachments {
                 release(attachment, closing: true, registry: &registry)
@@ -217,6 +226,7 @@ extension Socket {
                 registry.releaseRoutingIDs(late.connection)
             }
         }
+        port.events.finish()
         state.pointee.closed = true
         state.pointee.attachments = []
         state.pointee.outbound.removeAll()
@@ -237,6 +247,10 @@ extension Socket {
         registry.releaseExclusive(port, for: connection)
         registry.releaseRoutingIDs(connection)
         if attachment.peerGone { return }
+        if let peer = attachment.asBinder ? connection.connecter : connection.binder {
+            port.events.emit(.peerDetached(endpoint: connection.endpoint.description))
+            peer.events.emit(.peerDetached(endpoint: connection.endpoint.description))
+        }
         if attachment.asBinder {
             connection.connecter.post(.detach(connection))
             registry.releaseExclusive(connection.connecter, for: connection)

@@ -14,16 +14,19 @@ extension Socket {
                 "a message needs at least one frame; send Message(Frame()) for an empty one")
         }
         if port.mailbox.hasCommands { processCommands() }
+        let sent: Bool
         switch type {
-        case .pub, .xpub: return try publish(message, timeout: timeout)
+        case .pub, .xpub: sent = try publish(message, timeout: timeout)
         case .xsub:
             sendFromXSUB(message)
-            return true
-        case .req: return try sendRequest(message, timeout: timeout)
-        case .rep: return try sendReply(message, timeout: timeout)
-        case .router: return try route(message, timeout: timeout)
-        default: return try sendBalanced(message, timeout: timeout) != nil
+            sent = true
+        case .req: sent = try sendRequest(message, timeout: timeout)
+        case .rep: sent = try sendReply(message, timeout: timeout)
+        case .router: sent = try route(message, timeout: timeout)
+        default: sent = try sendBalanced(message, timeout: timeout) != nil
         }
+        if sent { state.pointee.sentCount &+= 1 }
+        return sent
     }
 
     /// Round-robin to a peer with room (PUSH, PAIR, DEALER, REQ), waiting up to `timeout`.
@@ -61,11 +64,14 @@ extension Socket {
         if port.mailbox.hasCommands { processCommands() }
         if let message = takeNext() {
             state.pointee.lastWasSend = false
+            state.pointee.receivedCount &+= 1
             return message
         }
         releaseDrainedPipes()
         if timeout == .zero { return nil }
-        return try waitToCollect(deadline: Deadline(timeout: timeout))
+        let message = try waitToCollect(deadline: Deadline(timeout: timeout))
+        if message != nil { state.pointee.receivedCount &+= 1 }
+        return message
     }
 
     /// The next message by the type's incoming routing.
@@ -81,6 +87,25 @@ extension Socket {
         }
     }
 
+    /// Whether a send of `message` (`nil`: of some message) could go out now without waiting,
+    /// for async senders and pollers. Types that drop instead of waiting are always ready.
+    func hasRoom(for message: Message?) -> Bool {
+        if port.mailbox.hasCommands { processCommands() }
+        switch type {
+        case .pull, .sub: return false
+        case .pub, .xpub:
+            guard type == .xpub, state.pointee.options.xpubNoDrop, let message else { return true }
+            return state.pointee.distributor.matchingHaveRoom(message, invertAll: state.pointee.options.invertMatching)
+        case .xsub: return true
+        case .req: return !state.pointee.turn.awaitingReply && state.pointee.outbound.hasWritable()
+        case .rep: return state.pointee.turn.envelope != nil && requesterPipe() != nil
+        case .router:
+            guard state.pointee.options.routerMandatory, let message, message.count >= 2 else { return true }
+            return routeTarget(message[0]) != nil
+        case .pair, .push, .dealer: return state.pointee.outbound.hasWritable()
+        }
+    }
+
     /// Whether a receive would find a message now (for the proxy and pollers). A SUB may
     /// report a message its filter then drops.
     func hasIncoming() -> Bool {
@@ -88,6 +113,9 @@ extension Socket {
         switch type {
         case .xpub: return !state.pointee.inbox.isEmpty
         case .sub, .xsub: return state.pointee.inbound.hasMessage() || slotsHaveMessage
+        case .req: return state.pointee.turn.awaitingReply && state.pointee.inbound.hasMessage()
+        case .rep: return state.pointee.turn.envelope == nil && state.pointee.inbound.hasMessage()
+        case .pub, .push: return false
         default: return state.pointee.inbound.hasMessage()
         }
     }

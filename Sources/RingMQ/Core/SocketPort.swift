@@ -13,6 +13,8 @@ final class SocketPort: Sendable {
     /// SUB/XSUB: the subscriptions in force, readable by a publisher forming a connection
     /// (see ``Socket/primeSubscriptions(of:)``). Written only by the socket's own thread.
     let subscriptions = Locked(SubscriptionRecord())
+    /// Streams of ``Socket/events``.
+    let events = EventFeed()
 
     init(type: SocketType, options: PeerOptions) {
         self.type = type

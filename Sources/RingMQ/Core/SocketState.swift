@@ -25,6 +25,9 @@ struct SocketState {
     var bound: Set<EndpointName> = []
     var connected: Set<EndpointName> = []
     var closed = false
+    /// Messages sent and received, for ``Socket/statistics``.
+    var sentCount = 0
+    var receivedCount = 0
     /// Whether the last message moved was sent (so a reply may be imminent); see ``SpinPolicy``.
     var lastWasSend = false
 }

@@ -51,6 +51,11 @@ struct FairQueue {
         if next >= pipes.count { next = 0 }
     }
 
+    /// Messages waiting in all pipes.
+    var queuedCount: Int {
+        pipes.reduce(0) { $0 + Int($1.queued) }
+    }
+
     /// Whether any pipe holds a message.
     func hasMessage() -> Bool {
         pipes.contains { $0.hasMessage() }

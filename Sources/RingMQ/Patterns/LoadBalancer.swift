@@ -23,6 +23,11 @@ struct LoadBalancer {
         next = 0
     }
 
+    /// Whether some pipe has room, without moving the turn.
+    func hasWritable() -> Bool {
+        pipes.contains { $0.hasRoom() }
+    }
+
     /// The next pipe in turn that has room, or `nil` when every pipe is full (or there is none).
     /// Advances the turn past the pipe returned.
     @inline(__always)

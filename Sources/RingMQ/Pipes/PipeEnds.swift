@@ -159,6 +159,11 @@ struct PipeReader: @unchecked Sendable {
         return false
     }
 
+    /// Messages written and not yet read.
+    var queued: UInt64 {
+        writtenCount.pointee.load(ordering: .acquiring) &- state.pointee.read
+    }
+
     /// Removes and returns the oldest message, or `nil` when the pipe is empty.
     @inline(__always)
     func read() -> Message? {

@@ -56,10 +56,11 @@ final class Signal: @unchecked Sendable {
     }
 }
 
-/// The storage of signal words: 16-byte cells (the word, then the watcher's word address),
-/// recycled through a free list and never returned to the allocator.
+/// The storage of signal words: 32-byte cells (the word; the watcher's word address; a
+/// parked task, see ``ParkedTask``), recycled through a free list and never returned to the
+/// allocator.
 enum SignalCells {
-    private static let cellSize = 16
+    private static let cellSize = 32
     private static let free = Locked<[UnsafeMutableRawPointer]>([])
 
     static func take() -> UnsafeMutablePointer<Atomic<UInt32>> {
@@ -68,12 +69,14 @@ enum SignalCells {
             cell.initializeMemory(as: UInt8.self, repeating: 0, count: cellSize)
             return cell
         }()
-        watcher(of: cell.assumingMemoryBound(to: Atomic<UInt32>.self)).pointee.store(0, ordering: .relaxed)
-        return cell.assumingMemoryBound(to: Atomic<UInt32>.self)
+        let word = cell.assumingMemoryBound(to: Atomic<UInt32>.self)
+        watcher(of: word).pointee.store(0, ordering: .relaxed)
+        return word
     }
 
     static func give(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
         watcher(of: word).pointee.store(0, ordering: .relaxed)
+        ParkedTask.resume(word)
         free.withLock { $0.append(UnsafeMutableRawPointer(word)) }
     }
 
@@ -81,6 +84,12 @@ enum SignalCells {
     @inline(__always)
     static func watcher(of word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt>> {
         (UnsafeMutableRawPointer(word) + 8).assumingMemoryBound(to: Atomic<UInt>.self)
+    }
+
+    /// The task parked on `word` (an `Unmanaged<ParkedTask>`, or 0).
+    @inline(__always)
+    static func parked(of word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt>> {
+        (UnsafeMutableRawPointer(word) + 16).assumingMemoryBound(to: Atomic<UInt>.self)
     }
 }
 
@@ -170,6 +179,7 @@ extension Signal {
                 expected: current, desired: next, ordering: .sequentiallyConsistent)
             if exchanged {
                 ringmq_futex_wake_all(UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self))
+                ParkedTask.resume(word)
                 let watcher = SignalCells.watcher(of: word).pointee.load(ordering: .acquiring)
                 if let home = UnsafeMutablePointer<Atomic<UInt32>>(bitPattern: watcher) { notify(home) }
                 return

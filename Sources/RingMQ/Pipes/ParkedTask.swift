@@ -1,0 +1,60 @@
+import Synchronization
+
+/// A task suspended on a signal: the async counterpart of a thread asleep on the futex.
+///
+/// The waiter stores its continuation in the signal's cell *before* it registers as a waiter
+/// and re-checks its condition. A notifier that sees the registration therefore finds the
+/// continuation. Whoever takes it out of the cell (exchange to 0) resumes it: the notifier, the
+/// waiter itself when its re-check succeeds, the cancellation handler, or the deadline's timer.
+/// So it is resumed exactly once, and a resumption that was not needed is only a spurious
+/// wake-up, after which the waiter re-checks and parks again.
+final class ParkedTask: Sendable {
+    private let continuation: CheckedContinuation<Void, Never>
+
+    private init(_ continuation: CheckedContinuation<Void, Never>) {
+        self.continuation = continuation
+    }
+
+    /// Resumes the task parked on `word`, if any.
+    static func resume(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
+        let slot = SignalCells.parked(of: word)
+        guard slot.pointee.load(ordering: .acquiring) != 0 else { return }
+        let bits = slot.pointee.exchange(0, ordering: .acquiringAndReleasing)
+        guard let pointer = UnsafeRawPointer(bitPattern: bits) else { return }
+        Unmanaged<ParkedTask>.fromOpaque(pointer).takeRetainedValue().continuation.resume()
+    }
+
+    /// Suspends the current task until `word` is notified, `deadline` passes, or the task is
+    /// cancelled, unless `ready()` (checked after registering) says there is no need. Returns
+    /// in every case; the caller re-checks its condition, its deadline and cancellation.
+    /// `others`: signals that also end the wait (a poller's other sockets); the task
+    /// registers on them naming `signal` as their watcher.
+    static func park(on signal: Signal, others: [Signal] = [], deadline: Deadline, ready: () -> Bool) async {
+        let word = signal.word
+        // The closures hold the signal, so its cell is not recycled while they may run.
+        let timer = deadline.remaining.map { remaining in
+            Task {
+                try? await Task.sleep(for: max(remaining, .zero))
+                ParkedTask.resume(signal.word)
+            }
+        }
+        defer { timer?.cancel() }
+        var key: UInt32 = 0
+        var keys: [UInt32] = []
+        defer { Socket.unregisterWatchers(others, keys: keys) }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let parked = Unmanaged.passRetained(ParkedTask(continuation)).toOpaque()
+                SignalCells.parked(of: word).pointee.store(UInt(bitPattern: parked), ordering: .releasing)
+                key = Signal.register(word)
+                keys = Socket.registerWatchers(others, home: word)
+                Signal.fenceAfterRegistering()
+                // Cancelled before the handler could find us, or nothing to wait for: resume now.
+                if Task.isCancelled || ready() { ParkedTask.resume(word) }
+            }
+        } onCancel: {
+            ParkedTask.resume(signal.word)
+        }
+        Signal.cancelWait(word, key: key)
+    }
+}

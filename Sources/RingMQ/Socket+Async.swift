@@ -1,0 +1,107 @@
+/// The Swift-concurrency surface: `send` and `receive` that suspend the task instead of
+/// blocking the thread, and the received messages as an `AsyncSequence`.
+///
+/// A suspended call parks its task on the socket's signal, the same one a blocked thread
+/// sleeps on, so blocking threads and tasks can be mixed freely, even on the two ends of one
+/// connection: whoever makes progress wakes whichever kind of waiter is there.
+extension Socket {
+    /// Sends `message`, suspending the task (never blocking its thread) while every eligible
+    /// peer queue is full or there is no peer.
+    ///
+    /// Honours ``sendTimeout`` and ``Context/terminate()`` like ``send(_:)``. If the task is
+    /// cancelled while it waits, this throws `CancellationError` and the message has not been
+    /// sent.
+    ///
+    /// - Throws: `CancellationError`; ``RingMQError/timedOut``; and the errors of ``send(_:)``.
+    public func send(_ message: Message) async throws {
+        enter(.send)
+        defer { leave() }
+        let deadline = Deadline(timeout: state.pointee.options.sendTimeout)
+        while true {
+            try Task.checkCancellation()
+            if try deliver(message, timeout: .zero) { return }
+            if deadline.hasPassed { throw RingMQError.timedOut }
+            await ParkedTask.park(on: port.signal, deadline: deadline) {
+                context.isTerminated || port.mailbox.hasCommands || hasRoom(for: message)
+            }
+        }
+    }
+
+    /// Receives the next message, suspending the task (never blocking its thread) until one
+    /// arrives.
+    ///
+    /// Honours ``receiveTimeout`` and ``Context/terminate()`` like ``receive()``. If the task
+    /// is cancelled while it waits, this throws `CancellationError` and no message has been
+    /// taken: the next receive gets it.
+    ///
+    /// - Throws: `CancellationError`; ``RingMQError/timedOut``; and the errors of ``receive()``.
+    public func receive() async throws -> Message {
+        enter(.receive)
+        defer { leave() }
+        let deadline = Deadline(timeout: state.pointee.options.receiveTimeout)
+        while true {
+            try Task.checkCancellation()
+            if let message = try collect(timeout: .zero) { return message }
+            if deadline.hasPassed { throw RingMQError.timedOut }
+            await ParkedTask.park(on: port.signal, deadline: deadline) {
+                context.isTerminated || port.mailbox.hasCommands || hasIncoming()
+            }
+        }
+    }
+
+    /// The messages this socket receives, as an `AsyncSequence`: the Swift form of a
+    /// callback consumer.
+    ///
+    /// ```swift
+    /// for try await message in pull.messages {
+    ///     print(message[0].string)
+    /// }
+    /// ```
+    ///
+    /// The sequence ends when the socket is closed (for example by the loop's body), and throws
+    /// ``RingMQError/terminated`` when the context terminates, `CancellationError` when the task
+    /// is cancelled, and ``RingMQError/timedOut`` when ``receiveTimeout`` passes with nothing
+    /// received.
+    public var messages: Messages { Messages(socket: self) }
+
+    /// Runs `handler` for each message received until the socket closes; for callback-minded
+    /// code (`onPull(message)` in txzmq). Runs on the calling task: start it in a task you own,
+    /// and cancel that task (or terminate the context) to stop.
+    ///
+    /// ```swift
+    /// let consumer = Task { try await pull.onMessage { message in handle(message) } }
+    /// ```
+    ///
+    /// - Throws: whatever `handler` throws, and what ``messages`` throws.
+    public func onMessage(_ handler: (Message) async throws -> Void) async throws {
+        for try await message in messages {
+            try await handler(message)
+        }
+    }
+
+    /// The messages a socket receives, until it closes; see ``Socket/messages``.
+    public struct Messages: AsyncSequence, Sendable {
+        /// A message received.
+        public typealias Element = Message
+        let socket: Socket
+
+        /// Makes the iterator, which receives with ``Socket/receive()-async``.
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(socket: socket)
+        }
+
+        /// Receives one message per step.
+        public struct Iterator: AsyncIteratorProtocol {
+            let socket: Socket
+
+            /// The next message, or `nil` once the socket is closed.
+            public mutating func next() async throws -> Message? {
+                do {
+                    return try await socket.receive()
+                } catch RingMQError.socketClosed {
+                    return nil
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// What a socket has done and holds, read with ``Socket/statistics``.
+///
+/// The counters are plain integers kept by the socket's own thread (no atomic
+/// read-modify-write on the send and receive paths), so they cost nothing to leave on, and
+/// are exact when read by the socket's user.
+public struct SocketStatistics: Sendable, Hashable {
+    /// Messages accepted by `send`/`trySend` (for PUB and XPUB: published, whether or not a
+    /// subscriber matched).
+    public var messagesSent: Int
+    /// Messages returned by `receive`/`tryReceive` (and the async forms).
+    public var messagesReceived: Int
+    /// Messages dropped by this socket: for a full subscriber (PUB, XPUB), or an unknown or
+    /// full peer (ROUTER without `routerMandatory`).
+    public var messagesDropped: Int
+    /// Messages waiting in this socket's incoming queues.
+    public var queuedIn: Int
+    /// Messages this socket sent that its peers have not yet taken, as the peers last
+    /// published their progress (at least every half queue or 64 messages, and whenever they
+    /// find a queue empty): exact once a peer has drained its queue or not started it.
+    public var queuedOut: Int
+    /// Peers connected now.
+    public var peers: Int
+
+    /// Creates statistics with the given counts (for comparing in tests).
+    public init(messagesSent: Int = 0, messagesReceived: Int = 0, messagesDropped: Int = 0,
+                queuedIn: Int = 0, queuedOut: Int = 0, peers: Int = 0) {
+        self.messagesSent = messagesSent
+        self.messagesReceived = messagesReceived
+        self.messagesDropped = messagesDropped
+        self.queuedIn = queuedIn
+        self.queuedOut = queuedOut
+        self.peers = peers
+    }
+}
+
+extension Socket {
+    /// The socket's counters and queue depths now. Cheap: read it as often as you like, from
+    /// the thread using the socket.
+    ///
+    /// - Note: A closed socket reports what it had done, with empty queues and no peers.
+    public var statistics: SocketStatistics {
+        enter(.option)
+        defer { leave() }
+        if !state.pointee.closed, port.mailbox.hasCommands { processCommands() }
+        let live = state.pointee.attachments.filter { !$0.peerGone }
+        var queuedIn = state.pointee.inbound.queuedCount + state.pointee.inbox.count
+        queuedIn += state.pointee.latestSlots.filter { $0.slot.hasMessage }.count
+        // A subscriber's outbound pipes carry subscriptions, not messages it sent.
+        let queuedOut = type.isSubscriber ? 0 : live.reduce(0) { $0 + Int($1.outbound?.queuedEstimate ?? 0) }
+        return SocketStatistics(
+            messagesSent: state.pointee.sentCount,
+            messagesReceived: state.pointee.receivedCount,
+            messagesDropped: state.pointee.distributor.droppedTotal + state.pointee.routes.dropped,
+            queuedIn: queuedIn,
+            queuedOut: queuedOut,
+            peers: live.count)
+    }
+}
