@@ -1,3 +1,5 @@
+import CRingMQShims
+
 /// The Swift-concurrency surface: `send` and `receive` that suspend the task instead of
 /// blocking the thread, and the received messages as an `AsyncSequence`.
 ///
@@ -21,10 +23,20 @@ extension Socket {
             try Task.checkCancellation()
             if try deliver(message, timeout: .zero) { return }
             if deadline.hasPassed { throw RingMQError.timedOut }
+            if try deliverAfterBriefSpin(message) { return }
             await ParkedTask.park(on: port.signal, deadline: deadline) {
                 context.isTerminated || port.mailbox.hasCommands || hasRoom(for: message)
             }
         }
+    }
+
+    /// As ``collectAfterBriefSpin()``, for room to send.
+    private func deliverAfterBriefSpin(_ message: Message) throws -> Bool {
+        for _ in 0..<AsyncSpin.polls {
+            AsyncSpin.pause()
+            if try deliver(message, timeout: .zero) { return true }
+        }
+        return false
     }
 
     /// Receives the next message, suspending the task (never blocking its thread) until one
@@ -43,10 +55,21 @@ extension Socket {
             try Task.checkCancellation()
             if let message = try collect(timeout: .zero) { return message }
             if deadline.hasPassed { throw RingMQError.timedOut }
+            if let message = try collectAfterBriefSpin() { return message }
             await ParkedTask.park(on: port.signal, deadline: deadline) {
                 context.isTerminated || port.mailbox.hasCommands || hasIncoming()
             }
         }
+    }
+
+    /// Polls a few times (about 2 µs) before the task parks: a streaming peer usually has the
+    /// next message ready by then, and parking and resuming a task costs far more.
+    private func collectAfterBriefSpin() throws -> Message? {
+        for _ in 0..<AsyncSpin.polls {
+            AsyncSpin.pause()
+            if let message = try collect(timeout: .zero) { return message }
+        }
+        return nil
     }
 
     /// The messages this socket receives, as an `AsyncSequence`: the Swift form of a
@@ -103,5 +126,16 @@ extension Socket {
                 }
             }
         }
+    }
+}
+
+/// The short spin of an async wait: bounded well below a scheduling quantum, so a task never
+/// holds a cooperative thread for long.
+enum AsyncSpin {
+    static let polls = 16
+
+    @inline(__always)
+    static func pause() {
+        for _ in 0..<SpinPolicy.longInterval { ringmq_cpu_relax() }
     }
 }

@@ -6,6 +6,7 @@ enum BenchCommand {
     static let usage = """
         usage: ringmq-bench SUBCOMMAND ARGS (build with -c release)
           thr SIZE COUNT                 PUSH -> PULL throughput, receiver on its own thread
+          thr-async SIZE COUNT           the same with async send/receive in two tasks
           thr-asyncstream SIZE COUNT     the same handoff through AsyncStream (.bufferingOldest(1000))
           lat SIZE ROUNDTRIPS            PAIR <-> PAIR ping-pong on two threads, one-way latency
           fanout SUBS SIZE COUNT         PUB -> SUBS subscribers on 4 topics, none dropped
@@ -45,6 +46,9 @@ enum BenchCommand {
             case "thr":
                 let (size, count) = try sizeAndCount(rest, name: "thr")
                 output(Throughput.pushPull(size: size, count: count).line(name: "thr"))
+            case "thr-async":
+                let (size, count) = try sizeAndCount(rest, name: "thr-async")
+                output(Throughput.pushPullAsync(size: size, count: count).line(name: "thr-async"))
             case "thr-asyncstream":
                 let (size, count) = try sizeAndCount(rest, name: "thr-asyncstream")
                 output(Throughput.asyncStream(size: size, count: count).line(name: "thr-asyncstream"))

@@ -97,4 +97,56 @@ enum Throughput {
         continuation.finish()
         return ThroughputResult(size: size, count: count, seconds: clock.seconds, wrongSize: clock.wrongSize)
     }
+
+    /// ``pushPull(size:count:)`` with both ends as tasks using the async `send` and
+    /// `receive`, which suspend instead of blocking: the cost of async next to the blocking
+    /// figure. The calling thread only waits for the two tasks.
+    static func pushPullAsync(size: Int, count: Int) -> ThroughputResult {
+        let context = Context()
+        defer { context.terminate() }
+        do {
+            let push = try context.socket(.push)
+            try push.bind("inproc://thr-async")
+            let pull = try context.socket(.pull)
+            try pull.connect("inproc://thr-async")
+            let clock = Clock()
+            // The calling thread sleeps in a blocking receive rather than spinning for the
+            // tasks: on two cores a spinning waiter would take a core from them.
+            let doneReceiver = try context.socket(.pair)
+            try doneReceiver.bind("inproc://thr-async-done")
+            let doneSender = try context.socket(.pair)
+            try doneSender.connect("inproc://thr-async-done")
+            Task.detached {
+                do {
+                    var wrong = 0
+                    for index in 0..<count {
+                        let message = try await pull.receive()
+                        if index == 0 { clock.start() }
+                        if message[0].count != size { wrong += 1 }
+                    }
+                    clock.stop(wrongSize: wrong)
+                } catch {
+                    fatalError("ringmq-bench thr-async: receive failed: \(error)")
+                }
+                _ = try? doneSender.trySend("done")
+            }
+            Task.detached {
+                let payload = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
+                payload.initializeMemory(as: UInt8.self, repeating: 0)
+                defer { payload.deallocate() }
+                let bytes = UnsafeRawBufferPointer(rebasing: payload[..<size])
+                do {
+                    for _ in 0..<count {
+                        try await push.send(Message(Frame(copying: bytes)))
+                    }
+                } catch {
+                    fatalError("ringmq-bench thr-async: send failed: \(error)")
+                }
+            }
+            _ = try doneReceiver.receive()
+            return ThroughputResult(size: size, count: count, seconds: clock.seconds, wrongSize: clock.wrongSize)
+        } catch {
+            fatalError("ringmq-bench thr-async: \(error)")
+        }
+    }
 }

@@ -67,6 +67,15 @@ import RingMQ
         #expect((Int(fields(line)["msgs_per_s"] ?? "") ?? 0) > 0)
     }
 
+    @Test func asyncThroughputPrintsItsLine() async {
+        let outcome = await run(["thr-async", "8", "2000"])
+        #expect(outcome.status == 0)
+        let line = outcome.lines.first ?? ""
+        #expect(line.hasPrefix("thr-async "))
+        #expect(fields(line)["msgs"] == "2000")
+        #expect((Int(fields(line)["msgs_per_s"] ?? "") ?? 0) > 0)
+    }
+
     @Test func latencyPrintsItsLine() async {
         let outcome = await run(["lat", "8", "500"])
         #expect(outcome.status == 0)
