@@ -43,6 +43,8 @@ extension Socket {
         defer { leave() }
         if !state.pointee.closed, port.mailbox.hasCommands { processCommands() }
         let live = state.pointee.attachments.filter { !$0.peerGone }
+        // A connect waiting for its bind has no peer yet (what it queued counts as queued out).
+        let peers = live.filter { $0.asBinder || $0.connection.binder != nil }.count
         var queuedIn = state.pointee.inbound.queuedCount + state.pointee.inbox.count
         queuedIn += state.pointee.latestSlots.filter { $0.slot.hasMessage }.count
         // A subscriber's outbound pipes carry subscriptions, not messages it sent.
@@ -53,6 +55,6 @@ extension Socket {
             messagesDropped: state.pointee.distributor.droppedTotal + state.pointee.routes.dropped,
             queuedIn: queuedIn,
             queuedOut: queuedOut,
-            peers: live.count)
+            peers: peers)
     }
 }

@@ -33,6 +33,9 @@ final class Connection: @unchecked Sendable {
     /// Whether the subscriber side sets ``Socket/invertMatching``; publishers re-read it when
     /// told that subscriptions changed.
     let subscriberInverts = Atomic<Bool>(false)
+    /// Set by whichever end reports the connection's end first, so each end gets one
+    /// ``SocketEvent/peerDetached(endpoint:)``.
+    let detachReported = Atomic<Bool>(false)
 
     init(endpoint: EndpointName, connecter: SocketPort, options: PeerOptions, binder: SocketPort?,
          binderOptions: PeerOptions?) {
@@ -96,6 +99,13 @@ final class Connection: @unchecked Sendable {
         for (prefix, count) in record.counts where count > 0 {
             writer.write(SubscriptionMessage.make(subscribe: true, prefix))
         }
+    }
+
+    /// Emits ``SocketEvent/peerDetached(endpoint:)`` to both ends, unless done already.
+    func reportDetached() {
+        guard let binder, !detachReported.exchange(true, ordering: .relaxed) else { return }
+        connecter.events.emit(.peerDetached(endpoint: endpoint.description))
+        binder.events.emit(.peerDetached(endpoint: endpoint.description))
     }
 
     /// The connection as the connecting socket uses it.

@@ -221,6 +221,7 @@ extension Socket {
             registry.live[ObjectIdentifier(port)] = nil
             // Connections that peers made while we were closing: refuse them.
             for case .attach(let late) in port.mailbox.close() {
+                late.connection.reportDetached()
                 late.connection.connecter.post(.detach(late.connection))
                 registry.releaseExclusive(late.connection.connecter, for: late.connection)
                 registry.releaseRoutingIDs(late.connection)
@@ -247,10 +248,7 @@ extension Socket {
         registry.releaseExclusive(port, for: connection)
         registry.releaseRoutingIDs(connection)
         if attachment.peerGone { return }
-        if let peer = attachment.asBinder ? connection.connecter : connection.binder {
-            port.events.emit(.peerDetached(endpoint: connection.endpoint.description))
-            peer.events.emit(.peerDetached(endpoint: connection.endpoint.description))
-        }
+        connection.reportDetached()
         if attachment.asBinder {
             connection.connecter.post(.detach(connection))
             registry.releaseExclusive(connection.connecter, for: connection)
