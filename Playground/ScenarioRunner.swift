@@ -19,6 +19,13 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) throws {
 enum ScenarioRunner {
     static let all: [Scenario] = [
         pushPullScenario,
+        taskDistributorScenario,
+        workerChurnScenario,
+        pipelineScenario,
+        workerPoolScenario,
+        fireAndForgetScenario,
+        patternTourScenario,
+        weatherScenario,
     ]
 
     static func run(arguments: [String]) -> Int32 {

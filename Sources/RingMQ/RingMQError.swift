@@ -14,8 +14,8 @@ public enum RingMQError: Error, Equatable, Sendable {
     /// The two socket types cannot talk to each other (for example PUSH to PUSH); the first is
     /// the socket that tried, the second the socket it tried to reach.
     case incompatibleSocketTypes(SocketType, SocketType)
-    /// The socket type cannot do this (for example `receive()` on PUSH), or the feature has not
-    /// landed yet.
+    /// The socket type cannot do this (for example `receive()` on PUSH, `subscribe(_:)` on
+    /// PULL), or the message cannot be sent as it is (no frames; a ROUTER message without a body).
     case operationNotSupported(String)
     /// The call is out of turn for the socket's state (for example REQ sending twice).
     case invalidState(String)

@@ -104,7 +104,8 @@ extension Socket {
             registry.pruneLingering()
             if registry.isExclusiveTaken(port) {
                 throw .invalidState(
-                    "this PAIR socket already has its peer; PAIR is exclusive, so use another PAIR socket for a second channel")
+                    "this PAIR socket already has its peer (or a connect waiting for its bind); PAIR is exclusive, "
+                        + "so use another PAIR socket for a second channel")
             }
             let connection: Connection
             if let binder = registry.bound[name] {
