@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RingMQ", targets: ["RingMQ"]),
+        .library(name: "RingMQTesting", targets: ["RingMQTesting"]),
         .executable(name: "ringmq-bench", targets: ["ringmq-bench"]),
         .executable(name: "Playground", targets: ["Playground"]),
     ],
@@ -18,6 +19,11 @@ let package = Package(
         .target(
             name: "RingMQ",
             dependencies: ["CRingMQShims"]
+        ),
+        // Test support for users of RingMQ: a manual clock, faults on demand.
+        .target(
+            name: "RingMQTesting",
+            dependencies: ["RingMQ"]
         ),
 
         // MARK: - Executables
@@ -34,7 +40,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(
             name: "RingMQTests",
-            dependencies: ["RingMQ"]
+            dependencies: ["RingMQ", "RingMQTesting"]
         ),
         .testTarget(
             name: "BenchTests",

@@ -16,8 +16,39 @@ public final class Context: Sendable {
     let registry = Locked(Registry())
     private let terminatedFlag = Atomic<Bool>(false)
 
-    /// Creates a context with an empty endpoint namespace.
-    public init() {}
+    /// Where the timeouts of this context's sockets are measured; `nil`: the monotonic clock.
+    let time: TimeSource?
+
+    /// Creates a context with an empty endpoint namespace, measuring timeouts on the
+    /// continuous (monotonic) clock.
+    public init() {
+        time = nil
+    }
+
+    /// Creates a context whose sockets measure every timeout (`sendTimeout`,
+    /// `receiveTimeout`, `linger`, poller timeouts, async waits) on `clock`.
+    ///
+    /// Pass a `ManualClock` from `RingMQTesting` to make time move only when a test says so:
+    /// its `advance(by:)` wakes, before it returns, exactly the waiters whose deadline has
+    /// passed. Any other clock works too (a timer task sleeps on it for each timed wait);
+    /// `ContinuousClock` is the default.
+    public init<C: Clock>(clock: C) where C.Duration == Duration {
+        if clock is ContinuousClock {
+            time = nil
+        } else if let scheduler = clock as? any DeadlineScheduler {
+            time = TimeSource(.scheduler(scheduler))
+        } else {
+            let start = clock.now
+            time = TimeSource(.clock(
+                now: { start.duration(to: clock.now) },
+                sleep: { offset in try await clock.sleep(until: start.advanced(by: offset), tolerance: nil) }))
+        }
+    }
+
+    /// A deadline `timeout` from now on this context's clock.
+    func deadline(after timeout: Duration?) -> Deadline {
+        Deadline(timeout: timeout, on: time)
+    }
 
     /// Creates a socket of `type`.
     ///

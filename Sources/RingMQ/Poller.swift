@@ -72,14 +72,22 @@ public struct Poller: Sendable {
         if try check() || timeout == .zero { return ready }
         guard !open.isEmpty else {
             // Nothing can become ready: wait out the timeout (at once without one).
-            let deadline = Deadline(timeout: timeout)
+            let deadline = Deadline(timeout: timeout, on: registrations.first?.socket.context.time)
             let idle = Signal()
-            while timeout != nil, let remaining = deadline.remaining, remaining > .zero {
-                Signal.wait(idle.word, key: Signal.prepareWait(idle.word), timeout: remaining)
+            while timeout != nil, !deadline.hasPassed {
+                let key = Signal.prepareWait(idle.word)
+                let alarm = deadline.arm(waking: idle)
+                if deadline.hasPassed {
+                    Signal.cancelWait(idle.word, key: key)
+                } else {
+                    Signal.wait(idle.word, key: key, timeout: deadline.sleepLimit)
+                }
+                alarm?.cancel()
             }
             return []
         }
-        _ = try Socket.waitUntil(open.map(\.socket), deadline: Deadline(timeout: timeout), ready: check)
+        let deadline = open[0].socket.context.deadline(after: timeout)
+        _ = try Socket.waitUntil(open.map(\.socket), deadline: deadline, ready: check)
         return ready
     }
 
@@ -88,14 +96,16 @@ public struct Poller: Sendable {
     /// - Throws: `CancellationError` when the task is cancelled; as ``poll(timeout:)``.
     public func poll(timeout: Duration?) async throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosedForPolling }
-        let deadline = Deadline(timeout: timeout)
+        let deadline = Deadline(timeout: timeout, on: (open.first ?? registrations.first)?.socket.context.time)
         while true {
             try Task.checkCancellation()
             let ready = try Poller.readyItems(open)
             if !ready.isEmpty || timeout == .zero || deadline.hasPassed { return ready }
             guard let home = open.first?.socket else {
                 // Nothing can become ready: wait out the timeout (at once without one).
-                if let remaining = deadline.remaining { try await Task.sleep(for: remaining) }
+                if timeout != nil {
+                    await ParkedTask.park(on: Signal(), deadline: deadline) { false }
+                }
                 return []
             }
             await ParkedTask.park(on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),

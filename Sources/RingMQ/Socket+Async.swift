@@ -18,7 +18,7 @@ extension Socket {
     public func send(_ message: Message) async throws {
         enter(.send)
         defer { leave() }
-        let deadline = Deadline(timeout: state.pointee.options.sendTimeout)
+        let deadline = context.deadline(after: state.pointee.options.sendTimeout)
         while true {
             try Task.checkCancellation()
             if try deliver(message, timeout: .zero) { return }
@@ -50,7 +50,7 @@ extension Socket {
     public func receive() async throws -> Message {
         enter(.receive)
         defer { leave() }
-        let deadline = Deadline(timeout: state.pointee.options.receiveTimeout)
+        let deadline = context.deadline(after: state.pointee.options.receiveTimeout)
         while true {
             try Task.checkCancellation()
             if let message = try collect(timeout: .zero) { return message }

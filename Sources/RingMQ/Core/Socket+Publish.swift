@@ -9,7 +9,7 @@ extension Socket {
         if type == .xpub, state.pointee.options.xpubNoDrop,
            !state.pointee.distributor.matchingHaveRoom(message, invertAll: invert) {
             if timeout == .zero { return false }
-            let ready = try waitFor(deadline: Deadline(timeout: timeout), expectingReply: false) {
+            let ready = try waitFor(deadline: context.deadline(after: timeout), expectingReply: false) {
                 state.pointee.distributor.matchingHaveRoom(message, invertAll: invert) ? true : nil
             }
             guard ready != nil else { return false }

@@ -20,13 +20,14 @@ extension Socket {
             let keys = registerWatchers(sockets.dropFirst().map(\.port.signal), home: home)
             Signal.fenceAfterRegistering()
             defer { unregisterWatchers(sockets.dropFirst().map(\.port.signal), keys: keys) }
+            let alarm = deadline.arm(waking: sockets[0].port.signal)
+            defer { alarm?.cancel() }
             let isReady = try sockets.contains { $0.port.mailbox.hasCommands } || ready()
-            let remaining = deadline.remaining
-            if isReady || (remaining.map { $0 <= .zero } ?? false) {
+            if isReady || deadline.hasPassed {
                 Signal.cancelWait(home, key: homeKey)
                 return isReady
             }
-            Signal.wait(home, key: homeKey, timeout: remaining)
+            Signal.wait(home, key: homeKey, timeout: deadline.sleepLimit)
         }
     }
 

@@ -74,7 +74,7 @@ extension Socket {
         var target = requesterPipe()
         if target == nil {
             if timeout == .zero { return false }
-            target = try waitFor(deadline: Deadline(timeout: timeout), expectingReply: false) { requesterPipe() }
+            target = try waitFor(deadline: context.deadline(after: timeout), expectingReply: false) { requesterPipe() }
             if target == nil { return false }
         }
         if let writer = target ?? nil { writer.write(reply) }
@@ -141,7 +141,7 @@ extension Socket {
         }
         if timeout == .zero { return false }
         /// `.some(nil)`: the peer has gone while we waited.
-        let ready = try waitFor(deadline: Deadline(timeout: timeout), expectingReply: false) { routeTarget(id) }
+        let ready = try waitFor(deadline: context.deadline(after: timeout), expectingReply: false) { routeTarget(id) }
         guard let ready else { return false }
         guard let writer = ready else { throw RingMQError.hostUnreachable }
         writer.write(body)

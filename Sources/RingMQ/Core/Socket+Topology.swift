@@ -244,7 +244,7 @@ extension Socket {
 
     /// Tells the peer of `attachment` that this side is leaving, and frees the exclusive
     /// slots the connection held. Under the registry lock.
-    private func release(_ attachment: Attachment, closing: Bool, registry: inout Registry) {
+    func release(_ attachment: Attachment, closing: Bool, registry: inout Registry) {
         let connection = attachment.connection
         registry.releaseExclusive(port, for: connection)
         registry.releaseRoutingIDs(connection)
@@ -260,7 +260,7 @@ extension Socket {
                   (attachment.outbound?.queuedEstimate ?? 0) > 0 {
             // Closing before the bind with messages queued: they wait for the bind (linger).
             connection.connecterClosed = true
-            connection.lingerDeadline = state.pointee.options.linger.map { Deadline(timeout: $0) }
+            connection.lingerDeadline = state.pointee.options.linger.map { context.deadline(after: $0) }
             registry.lingering.append(connection)
         } else {
             registry.removePending(connection)
@@ -346,7 +346,7 @@ extension Socket {
     }
 
     /// Stops using a connection this socket is leaving.
-    private func forget(_ attachment: Attachment) {
+    func forget(_ attachment: Attachment) {
         if type.isPublisher { return dropSubscriber(attachment.connection) }
         state.pointee.latestSlots.removeAll { $0.connection === attachment.connection }
         if type == .router, let id = attachment.routingID {

@@ -39,7 +39,7 @@ extension Socket {
             return pipe
         }
         if timeout == .zero { return nil }
-        return try waitToDeliver(message, deadline: Deadline(timeout: timeout))
+        return try waitToDeliver(message, deadline: context.deadline(after: timeout))
     }
 
     @inline(never)
@@ -69,7 +69,7 @@ extension Socket {
         }
         releaseDrainedPipes()
         if timeout == .zero { return nil }
-        let message = try waitToCollect(deadline: Deadline(timeout: timeout))
+        let message = try waitToCollect(deadline: context.deadline(after: timeout))
         if message != nil { state.pointee.receivedCount &+= 1 }
         return message
     }
@@ -153,12 +153,14 @@ extension Socket {
                 Signal.cancelWait(word, key: key)
                 return value
             }
-            let remaining = deadline.remaining
-            if let remaining, remaining <= .zero {
+            // Armed before the last look at the clock: a clock moved after that look wakes us.
+            let alarm = deadline.arm(waking: port.signal)
+            defer { alarm?.cancel() }
+            if deadline.hasPassed {
                 Signal.cancelWait(word, key: key)
                 return nil
             }
-            Signal.wait(word, key: key, timeout: remaining)
+            Signal.wait(word, key: key, timeout: deadline.sleepLimit)
         }
     }
 

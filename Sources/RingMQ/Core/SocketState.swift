@@ -25,6 +25,8 @@ struct SocketState {
     var bound: Set<EndpointName> = []
     var connected: Set<EndpointName> = []
     var closed = false
+    /// Test support: the limits of the pipes made to look full, to restore.
+    var limitsBeforeFault: [UnsafeMutableRawPointer: UInt64] = [:]
     /// Messages sent and received, for ``Socket/statistics``.
     var sentCount = 0
     var receivedCount = 0

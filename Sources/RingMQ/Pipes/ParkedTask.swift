@@ -31,14 +31,8 @@ final class ParkedTask: Sendable {
     /// registers on them naming `signal` as their watcher.
     static func park(on signal: Signal, others: [Signal] = [], deadline: Deadline, ready: () -> Bool) async {
         let word = signal.word
-        // The closures hold the signal, so its cell is not recycled while they may run.
-        let timer = deadline.remaining.map { remaining in
-            Task {
-                try? await Task.sleep(for: max(remaining, .zero))
-                ParkedTask.resume(signal.word)
-            }
-        }
-        defer { timer?.cancel() }
+        var alarm: Alarm?
+        defer { alarm?.cancel() }
         var key: UInt32 = 0
         var keys: [UInt32] = []
         defer { Socket.unregisterWatchers(others, keys: keys) }
@@ -49,8 +43,11 @@ final class ParkedTask: Sendable {
                 key = Signal.register(word)
                 keys = Socket.registerWatchers(others, home: word)
                 Signal.fenceAfterRegistering()
+                // Armed after registering and before the last look at the clock, so that the
+                // deadline's wake-up (a notify of the signal) finds this task registered.
+                alarm = deadline.arm(waking: signal, forTask: true)
                 // Cancelled before the handler could find us, or nothing to wait for: resume now.
-                if Task.isCancelled || ready() { ParkedTask.resume(word) }
+                if Task.isCancelled || deadline.hasPassed || ready() { ParkedTask.resume(word) }
             }
         } onCancel: {
             ParkedTask.resume(signal.word)

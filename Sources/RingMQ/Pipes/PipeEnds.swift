@@ -103,6 +103,15 @@ struct PipeWriter: @unchecked Sendable {
         Signal.notifyIfWaiting(wake)
     }
 
+    /// Test support (``Socket/setPeersLookFull(_:endpoint:)``): replaces the limit, as seen by
+    /// both this writer and the shared word, and returns the limit it replaced. Called on the
+    /// writing socket's thread.
+    func replaceLimit(with limit: UInt64) -> UInt64 {
+        let previous = shared.pointee.limit.exchange(limit, ordering: .acquiringAndReleasing)
+        state.pointee.limitSeen = limit
+        return previous
+    }
+
     /// Messages written and not yet seen read (an upper bound of what is queued).
     var queuedEstimate: UInt64 {
         state.pointee.written &- readCount.pointee.load(ordering: .relaxed)

@@ -1,0 +1,58 @@
+/// Faults on demand, for `RingMQTesting`: make peers look full, or make them go away, so that
+/// a test reaches the backpressure and churn paths of the code under test without a flood of
+/// messages or a race. `package` API: not for production use.
+extension Socket {
+    /// Makes this socket's outbound pipes (those through `endpoint`, or all) look full, so a
+    /// send takes the high-water-mark path (waits, `trySend` false, PUB drops); `false`
+    /// restores their limits. Pipes connected later are not affected.
+    package func setPeersLookFull(_ full: Bool, endpoint: String? = nil) throws {
+        enter(.option)
+        defer { leave() }
+        try checkUsable()
+        let name = try endpoint.map { try EndpointName(parsing: $0) }
+        if port.mailbox.hasCommands { processCommands() }
+        for attachment in state.pointee.attachments where !attachment.peerGone {
+            guard let writer = attachment.outbound, name == nil || attachment.connection.endpoint == name else {
+                continue
+            }
+            if full {
+                guard state.pointee.limitsBeforeFault[writer.id] == nil else { continue }
+                state.pointee.limitsBeforeFault[writer.id] = writer.replaceLimit(with: 0)
+            } else if let limit = state.pointee.limitsBeforeFault.removeValue(forKey: writer.id) {
+                _ = writer.replaceLimit(with: limit)
+            }
+        }
+    }
+
+    /// Ends every connection of this socket (through `endpoint`, or all) as if the peers had
+    /// disconnected: what they sent stays receivable here, nothing more can be sent to them,
+    /// and the peers see this socket leave. The socket stays bound.
+    package func detachPeers(endpoint: String? = nil) throws {
+        enter(.disconnect)
+        defer { leave() }
+        try checkUsable()
+        let name = try endpoint.map { try EndpointName(parsing: $0) }
+        if port.mailbox.hasCommands { processCommands() }
+        let leaving = state.pointee.attachments.filter { name == nil || $0.connection.endpoint == name }
+        context.registry.withLock { registry in
+            for attachment in leaving { release(attachment, closing: false, registry: &registry) }
+        }
+        for attachment in leaving { forget(attachment) }
+        for attachment in leaving where !attachment.asBinder {
+            state.pointee.connected.remove(attachment.connection.endpoint)
+        }
+    }
+
+    /// The subscriptions in force: for SUB and XSUB, each prefix with how many times it is
+    /// subscribed; for PUB and XPUB, each prefix with how many subscribers hold it; empty for
+    /// the other types. Exact when read by the socket's user.
+    public var subscriptions: [Frame: Int] {
+        enter(.option)
+        defer { leave() }
+        if !state.pointee.closed, port.mailbox.hasCommands { processCommands() }
+        if type.isSubscriber { return port.subscriptions.withLock { $0.counts } }
+        var counts: [Frame: Int] = [:]
+        for entry in state.pointee.distributor.subscriptions() { counts[Frame(entry.prefix), default: 0] += 1 }
+        return counts
+    }
+}

@@ -1,0 +1,84 @@
+import CRingMQShims
+
+/// When a wait ends: the single place that turns a timeout option into "how long may I still
+/// sleep", on the context's clock, so that every blocking call agrees on it.
+///
+/// On the default clock a deadline is monotonic nanoseconds (a fixed-layout value, nothing to
+/// keep alive); on an injected clock it is an offset on that clock's ``TimeSource``.
+struct Deadline {
+    /// `nil`: wait forever.
+    private let nanoseconds: Int64?
+    /// `nil`: the monotonic clock.
+    private let source: TimeSource?
+
+    /// A deadline `timeout` from now on `source` (`nil`: the monotonic clock); `nil` waits
+    /// forever.
+    init(timeout: Duration?, on source: TimeSource? = nil) {
+        self.source = source
+        nanoseconds = timeout.map { timeout in
+            let now = source.map { $0.now.nanosecondsClamped } ?? ringmq_monotonic_ns()
+            // A timeout beyond the clock's range means "never": cap instead of wrapping.
+            let (sum, overflow) = now.addingReportingOverflow(timeout.nanosecondsClamped)
+            return overflow ? .max : sum
+        }
+    }
+
+    private var now: Int64 {
+        source.map { $0.now.nanosecondsClamped } ?? ringmq_monotonic_ns()
+    }
+
+    /// The time left, `nil` for no limit; zero or negative once the deadline has passed.
+    var remaining: Duration? {
+        nanoseconds.map { .nanoseconds($0 &- now) }
+    }
+
+    /// Whether the deadline has passed.
+    var hasPassed: Bool {
+        guard let nanoseconds else { return false }
+        return now >= nanoseconds
+    }
+
+    /// How long a futex sleep may last: the time left on the monotonic clock; `nil` (until
+    /// woken) on an injected clock, whose alarm (``arm(waking:)``) ends the sleep instead.
+    var sleepLimit: Duration? {
+        source == nil ? remaining : nil
+    }
+
+    /// Makes sure whoever sleeps on `signal` is woken when the deadline passes: nothing to do
+    /// on the monotonic clock for a thread (its futex sleep is timed), a timer task for an
+    /// async wait (`forTask`), a registration with a ``DeadlineScheduler``, or a timer task
+    /// sleeping on any other clock. Call it after registering as a waiter and before the last
+    /// check of ``hasPassed``; cancel the alarm when the wait ends.
+    func arm(waking signal: Signal, forTask: Bool = false) -> Alarm? {
+        guard let nanoseconds else { return nil }
+        switch source?.kind {
+        case nil:
+            guard forTask, let remaining else { return nil }
+            return .task(Task {
+                try? await Task.sleep(for: max(remaining, .zero))
+                signal.notify()
+            })
+        case .scheduler(let scheduler):
+            let token = scheduler.schedule(at: .nanoseconds(nanoseconds)) { signal.notify() }
+            return .scheduled(scheduler, token)
+        case .clock(_, let sleep):
+            return .task(Task {
+                try? await sleep(.nanoseconds(nanoseconds))
+                signal.notify()
+            })
+        }
+    }
+}
+
+/// A pending wake-up at a deadline; see ``Deadline/arm(waking:forTask:)``.
+enum Alarm {
+    case task(Task<Void, Never>)
+    case scheduled(any DeadlineScheduler, Int)
+
+    func cancel() {
+        switch self {
+        case .task(let task): task.cancel()
+        case .scheduled(let scheduler, let token): scheduler.cancel(token)
+        }
+    }
+}

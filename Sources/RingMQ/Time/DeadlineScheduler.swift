@@ -1,0 +1,39 @@
+/// A clock that wakes RingMQ's waiters itself when its time moves (a manual clock in tests):
+/// what ``Context/init(clock:)`` looks for to measure timeouts on virtual time.
+///
+/// RingMQ registers each waiter with a timeout just before it sleeps (`schedule`) and removes
+/// it when the wait ends (`cancel`). When the clock's time reaches or passes a registered
+/// deadline, it calls that waiter's `wake` before the call that moved the time returns.
+package protocol DeadlineScheduler: AnyObject, Sendable {
+    /// The time elapsed on this clock since it was created.
+    var elapsed: Duration { get }
+    /// Calls `wake` once `elapsed` reaches `deadline` (at once if it already has). Returns a
+    /// token for ``cancel(_:)``.
+    func schedule(at deadline: Duration, wake: @escaping @Sendable () -> Void) -> Int
+    /// Forgets a registration; `wake` will not be called after this returns.
+    func cancel(_ token: Int)
+}
+
+/// Where a context's timeouts are measured: the monotonic clock (the default and fast path),
+/// a ``DeadlineScheduler`` (virtual time that wakes waiters itself), or any other `Clock`, on
+/// which a timer task sleeps for each timed wait.
+final class TimeSource: Sendable {
+    enum Kind: Sendable {
+        case scheduler(any DeadlineScheduler)
+        case clock(now: @Sendable () -> Duration, sleep: @Sendable (Duration) async throws -> Void)
+    }
+
+    let kind: Kind
+
+    init(_ kind: Kind) {
+        self.kind = kind
+    }
+
+    /// Time on this source since the context was created.
+    var now: Duration {
+        switch kind {
+        case .scheduler(let scheduler): scheduler.elapsed
+        case .clock(let now, _): now()
+        }
+    }
+}
