@@ -29,7 +29,7 @@ let package = Package(
         // MARK: - Executables
         .executableTarget(
             name: "Playground",
-            dependencies: ["RingMQ"],
+            dependencies: ["RingMQ", "RingMQTesting"],
             path: "Playground"
         ),
         .executableTarget(

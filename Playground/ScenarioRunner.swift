@@ -26,6 +26,7 @@ enum ScenarioRunner {
         fireAndForgetScenario,
         patternTourScenario,
         weatherScenario,
+        virtualTimeScenario,
     ]
 
     static func run(arguments: [String]) -> Int32 {

@@ -58,3 +58,8 @@ func simulateWork(_ duration: Duration) {
     let (seconds, attoseconds) = duration.components
     usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
 }
+
+/// Lets another thread run (a polling safety net calls it between looks).
+func yieldProcessor() {
+    sched_yield()
+}

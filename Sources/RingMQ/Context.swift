@@ -30,8 +30,8 @@ public final class Context: Sendable {
     ///
     /// Pass a `ManualClock` from `RingMQTesting` to make time move only when a test says so:
     /// its `advance(by:)` wakes, before it returns, exactly the waiters whose deadline has
-    /// passed. Any other clock works too (a timer task sleeps on it for each timed wait);
-    /// `ContinuousClock` is the default.
+    /// passed. Any other clock works too: an async wait sleeps on it, a blocked thread reads
+    /// it at least every 10 ms. `ContinuousClock` is the default.
     public init<C: Clock>(clock: C) where C.Duration == Duration {
         if clock is ContinuousClock {
             time = nil

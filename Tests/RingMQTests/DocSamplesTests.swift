@@ -1,5 +1,6 @@
 import Foundation
 import RingMQ
+import RingMQTesting
 import Synchronization
 import Testing
 
@@ -732,6 +733,76 @@ extension DocSamplesTests {
 
             try client.send("hello")
             #expect(try client.receive() == "echo: hello")
+        }
+    }
+}
+
+extension DocSamplesTests {
+    /// The virtual-time and faults samples of Testing.md.
+    @Suite struct TestingGuideVirtualTime {
+        /// The code under test: answers jobs until none has come for 5 seconds.
+        func runIdleWorker(jobs: Socket, results: Socket) throws -> Int {
+            jobs.receiveTimeout = .seconds(5)
+            var done = 0
+            while true {
+                do {
+                    let job = try jobs.receive()
+                    try results.send("done: \(job[0].string)")
+                    done += 1
+                } catch RingMQError.timedOut {
+                    return done                                // idle for 5 s: give up
+                }
+            }
+        }
+
+        @Test func workerGivesUpAfterFiveIdleSeconds() throws {
+            let clock = ManualClock()
+            let context = Context(clock: clock)                // every timeout on the manual clock
+            defer { context.terminate() }
+            let jobs = try context.socket(.push)
+            try jobs.bind("inproc://jobs")
+            let results = try context.socket(.pull)
+            try results.bind("inproc://results")
+            let workerJobs = try context.socket(.pull)
+            try workerJobs.connect("inproc://jobs")
+            let workerResults = try context.socket(.push)
+            try workerResults.connect("inproc://results")
+
+            Thread {
+                let done = (try? runIdleWorker(jobs: workerJobs, results: workerResults)) ?? -1
+                _ = try? workerResults.send("gave up after \(done) job")
+            }.start()
+
+            #expect(clock.waitForSleepers(1))                  // the worker waits for a job
+            clock.advance(by: .seconds(4))                     // 4 s idle: not yet
+            try jobs.send("job 1")
+            #expect(try results.receive() == "done: job 1")
+            #expect(clock.waitForSleepers(1))                  // waiting for the next job
+            clock.advance(by: .milliseconds(4_999))
+            #expect(clock.sleepers == 1)                       // 4.999 s idle: still waiting
+            clock.advance(by: .milliseconds(1))                // 5 s: it gives up, before this returns
+            #expect(clock.sleepers == 0)
+            #expect(try results.receive() == "gave up after 1 job")
+        }
+
+        @Test func producerBacksOffWhenTheConsumerIsFull() throws {
+            let clock = ManualClock()
+            let context = Context(clock: clock)
+            defer { context.terminate() }
+            let consumer = try context.socket(.pull)
+            try consumer.bind("inproc://work")
+            let producer = try context.socket(.push)
+            try producer.connect("inproc://work")
+
+            try Faults.makePeersLookFull(producer)             // the HWM path, with no flood of messages
+            #expect(try producer.trySend("job") == false)
+            try Faults.restoreRoom(producer)
+            #expect(try producer.trySend("job"))
+            #expect(consumer.statistics.queuedIn == 1)
+
+            try Faults.detachPeers(of: consumer)               // the producer's peer goes away mid-stream
+            #expect(producer.statistics.peers == 0)
+            #expect(try consumer.tryReceive() == "job")        // what was sent is still there
         }
     }
 }

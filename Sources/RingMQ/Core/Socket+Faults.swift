@@ -37,22 +37,10 @@ extension Socket {
         context.registry.withLock { registry in
             for attachment in leaving { release(attachment, closing: false, registry: &registry) }
         }
-        for attachment in leaving { forget(attachment) }
+        // As if each peer had left: stop sending to it, keep reading what it sent.
+        for attachment in leaving { peerLeft(attachment.connection) }
         for attachment in leaving where !attachment.asBinder {
             state.pointee.connected.remove(attachment.connection.endpoint)
         }
-    }
-
-    /// The subscriptions in force: for SUB and XSUB, each prefix with how many times it is
-    /// subscribed; for PUB and XPUB, each prefix with how many subscribers hold it; empty for
-    /// the other types. Exact when read by the socket's user.
-    public var subscriptions: [Frame: Int] {
-        enter(.option)
-        defer { leave() }
-        if !state.pointee.closed, port.mailbox.hasCommands { processCommands() }
-        if type.isSubscriber { return port.subscriptions.withLock { $0.counts } }
-        var counts: [Frame: Int] = [:]
-        for entry in state.pointee.distributor.subscriptions() { counts[Frame(entry.prefix), default: 0] += 1 }
-        return counts
     }
 }

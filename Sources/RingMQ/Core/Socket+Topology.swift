@@ -324,7 +324,7 @@ extension Socket {
     }
 
     /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
-    private func peerLeft(_ connection: Connection) {
+    func peerLeft(_ connection: Connection) {
         if type.isPublisher { return dropSubscriber(connection) }
         for index in state.pointee.latestSlots.indices where state.pointee.latestSlots[index].connection === connection {
             state.pointee.latestSlots[index].peerGone = true

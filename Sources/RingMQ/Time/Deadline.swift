@@ -39,16 +39,27 @@ struct Deadline {
     }
 
     /// How long a futex sleep may last: the time left on the monotonic clock; `nil` (until
-    /// woken) on an injected clock, whose alarm (``arm(waking:)``) ends the sleep instead.
+    /// woken) on a ``DeadlineScheduler``, whose alarm (``arm(waking:forTask:)``) ends the sleep;
+    /// on any other clock at most ``clockPollInterval``, after which the waiter reads the clock
+    /// again.
     var sleepLimit: Duration? {
-        source == nil ? remaining : nil
+        switch source?.kind {
+        case nil: remaining
+        case .scheduler: nil
+        case .clock: remaining.map { min(max($0, .zero), Self.clockPollInterval) }
+        }
     }
 
-    /// Makes sure whoever sleeps on `signal` is woken when the deadline passes: nothing to do
-    /// on the monotonic clock for a thread (its futex sleep is timed), a timer task for an
-    /// async wait (`forTask`), a registration with a ``DeadlineScheduler``, or a timer task
-    /// sleeping on any other clock. Call it after registering as a waiter and before the last
-    /// check of ``hasPassed``; cancel the alarm when the wait ends.
+    /// How often a blocked thread reads a clock that cannot wake it. A thread cannot await the
+    /// clock's `sleep` without a free thread of the cooperative pool, which blocked callers may
+    /// be holding, so it reads the clock instead: late by at most this much, never stuck.
+    static let clockPollInterval = Duration.milliseconds(10)
+
+    /// Makes sure whoever sleeps on `signal` is woken when the deadline passes: a timer task
+    /// for an async wait (`forTask`) on the monotonic clock or any other clock, a registration
+    /// with a ``DeadlineScheduler`` for any waiter; nothing for a thread on a clock, whose
+    /// sleep is bounded by ``sleepLimit`` instead. Call it after registering as a waiter and
+    /// before the last check of ``hasPassed``; cancel the alarm when the wait ends.
     func arm(waking signal: Signal, forTask: Bool = false) -> Alarm? {
         guard let nanoseconds else { return nil }
         switch source?.kind {
@@ -62,6 +73,7 @@ struct Deadline {
             let token = scheduler.schedule(at: .nanoseconds(nanoseconds)) { signal.notify() }
             return .scheduled(scheduler, token)
         case .clock(_, let sleep):
+            guard forTask else { return nil }
             return .task(Task {
                 try? await sleep(.nanoseconds(nanoseconds))
                 signal.notify()

@@ -1,0 +1,16 @@
+/// What a test (or a dashboard) can ask a socket about its topology beside ``Socket/statistics``.
+extension Socket {
+    /// The subscriptions in force: for SUB and XSUB, each prefix with how many times it is
+    /// subscribed; for PUB and XPUB, each prefix with how many subscribers hold it; empty for
+    /// the other types and once the socket is closed. Exact when read by the socket's user.
+    public var subscriptions: [Frame: Int] {
+        enter(.option)
+        defer { leave() }
+        if state.pointee.closed { return [:] }
+        if port.mailbox.hasCommands { processCommands() }
+        if type.isSubscriber { return port.subscriptions.withLock { $0.counts } }
+        var counts: [Frame: Int] = [:]
+        for entry in state.pointee.distributor.subscriptions() { counts[Frame(entry.prefix), default: 0] += 1 }
+        return counts
+    }
+}
