@@ -35,7 +35,7 @@ public final class Socket: @unchecked Sendable {
     init(type: SocketType, context: Context) {
         self.type = type
         self.context = context
-        let initial = SocketState()
+        let initial = SocketState(type: type)
         self.port = SocketPort(type: type, options: initial.options.peerOptions)
         self.state = .allocate(capacity: 1)
         self.state.initialize(to: initial)

@@ -35,6 +35,10 @@ public enum SocketOption: Sendable, Hashable {
     case xpubNoDrop(Bool)
     /// SUB/PUB: deliver what matches no subscription. ZMQ_INVERT_MATCHING.
     case invertMatching(Bool)
+    /// PUSH, DEALER, REQ: when a peer closes or disconnects with messages from this socket
+    /// still unread, take them back and send them to the other peers (on by default for these
+    /// types); `false` drops them, as libzmq does. No ZeroMQ counterpart.
+    case redeliverUnread(Bool)
 }
 
 extension SocketOption {
@@ -66,6 +70,8 @@ extension SocketOption {
             if on { try Self.require(type, in: [.pub, .sub, .xpub], for: "invertMatching") }
         case .conflate(let on):
             if on { try Self.require(type, in: [.sub], for: "conflate") }
+        case .redeliverUnread(let on):
+            if on { try Self.require(type, in: [.push, .dealer, .req], for: "redeliverUnread") }
         }
     }
 
@@ -90,6 +96,7 @@ extension SocketOption {
         case .xpubVerbose: "xpubVerbose"
         case .xpubNoDrop: "xpubNoDrop"
         case .invertMatching: "invertMatching"
+        case .redeliverUnread: "redeliverUnread"
         }
     }
 
@@ -106,6 +113,7 @@ extension SocketOption {
         case .xpubVerbose(let value): options.xpubVerbose = value
         case .xpubNoDrop(let value): options.xpubNoDrop = value
         case .invertMatching(let value): options.invertMatching = value
+        case .redeliverUnread(let value): options.redeliverUnread = value
         }
     }
 }

@@ -9,24 +9,31 @@ public struct SocketStatistics: Sendable, Hashable {
     public var messagesSent: Int
     /// Messages returned by `receive`/`tryReceive` (and the async forms).
     public var messagesReceived: Int
-    /// Messages dropped by this socket: for a full subscriber (PUB, XPUB), or an unknown or
-    /// full peer (ROUTER without `routerMandatory`).
+    /// Messages dropped by this socket: for a full subscriber (PUB, XPUB), an unknown or full
+    /// peer (ROUTER without `routerMandatory`), or, at `close()`, messages taken back from a
+    /// departed peer that no remaining peer could take (see ``Socket/redeliverUnread``).
     public var messagesDropped: Int
+    /// Messages this socket took back from a peer that closed or disconnected leaving them
+    /// unread, and sent again to another peer (PUSH, DEALER, REQ; see
+    /// ``Socket/redeliverUnread``). Not counted again in ``messagesSent``.
+    public var messagesRedelivered: Int
     /// Messages waiting in this socket's incoming queues.
     public var queuedIn: Int
     /// Messages this socket sent that its peers have not yet taken, as the peers last
     /// published their progress (at least every half queue or 64 messages, and whenever they
     /// find a queue empty): exact once a peer has drained its queue or not started it.
+    /// Includes messages taken back from a departed peer and not yet sent again.
     public var queuedOut: Int
     /// Peers connected now.
     public var peers: Int
 
     /// Creates statistics with the given counts (for comparing in tests).
     public init(messagesSent: Int = 0, messagesReceived: Int = 0, messagesDropped: Int = 0,
-                queuedIn: Int = 0, queuedOut: Int = 0, peers: Int = 0) {
+                messagesRedelivered: Int = 0, queuedIn: Int = 0, queuedOut: Int = 0, peers: Int = 0) {
         self.messagesSent = messagesSent
         self.messagesReceived = messagesReceived
         self.messagesDropped = messagesDropped
+        self.messagesRedelivered = messagesRedelivered
         self.queuedIn = queuedIn
         self.queuedOut = queuedOut
         self.peers = peers
@@ -48,11 +55,14 @@ extension Socket {
         var queuedIn = state.pointee.inbound.queuedCount + state.pointee.inbox.count
         queuedIn += state.pointee.latestSlots.filter { $0.slot.hasMessage }.count
         // A subscriber's outbound pipes carry subscriptions, not messages it sent.
-        let queuedOut = type.isSubscriber ? 0 : live.reduce(0) { $0 + Int($1.outbound?.queuedEstimate ?? 0) }
+        let queuedOut = type.isSubscriber
+            ? 0 : live.reduce(state.pointee.returned.count) { $0 + Int($1.outbound?.queuedEstimate ?? 0) }
         return SocketStatistics(
             messagesSent: state.pointee.sentCount,
             messagesReceived: state.pointee.receivedCount,
-            messagesDropped: state.pointee.distributor.droppedTotal + state.pointee.routes.dropped,
+            messagesDropped: state.pointee.distributor.droppedTotal + state.pointee.routes.dropped
+                + state.pointee.returnedDropped,
+            messagesRedelivered: state.pointee.redeliveredCount,
             queuedIn: queuedIn,
             queuedOut: queuedOut,
             peers: peers)

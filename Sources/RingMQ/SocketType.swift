@@ -61,6 +61,10 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
     /// SUB and XSUB: hold subscriptions, sent upstream to publishers.
     var isSubscriber: Bool { self == .sub || self == .xsub }
 
+    /// PUSH, DEALER, REQ: the types that round-robin over their peers, so a message a peer
+    /// left unread can go to another peer instead (``Socket/redeliverUnread``).
+    var redeliversUnread: Bool { self == .push || self == .dealer || self == .req }
+
     /// Whether the type accepts only one peer in total.
     var isExclusive: Bool { self == .pair }
 

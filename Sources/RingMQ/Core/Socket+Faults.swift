@@ -35,10 +35,14 @@ extension Socket {
         if port.mailbox.hasCommands { processCommands() }
         let leaving = state.pointee.attachments.filter { name == nil || $0.connection.endpoint == name }
         context.registry.withLock { registry in
-            for attachment in leaving { release(attachment, closing: false, registry: &registry) }
+            // This socket goes on reading what the peers sent: they must not take it back.
+            for attachment in leaving {
+                release(attachment, closing: false, stopsReading: false, registry: &registry)
+            }
         }
-        // As if each peer had left: stop sending to it, keep reading what it sent.
-        for attachment in leaving { peerLeft(attachment.connection) }
+        // As if each peer had left: stop sending to it, keep reading what it sent. The peers
+        // still read what this socket sent, so it is theirs, not to be taken back.
+        for attachment in leaving { peerLeft(attachment.connection, takingBackUnread: false) }
         for attachment in leaving where !attachment.asBinder {
             state.pointee.connected.remove(attachment.connection.endpoint)
         }

@@ -91,6 +91,16 @@ extension Socket {
         set { assign(.invertMatching(newValue)) }
     }
 
+    /// PUSH, DEALER, REQ: when a peer closes or disconnects leaving messages from this socket
+    /// unread, take them back and send them to the remaining peers, before any newer message;
+    /// `false` drops them, as libzmq does. On by default for these types, off (and not
+    /// settable to `true`) for the others, which have no other peer to give them to. No
+    /// ZeroMQ counterpart; see Docs/Semantics.md.
+    public var redeliverUnread: Bool {
+        get { read(\.redeliverUnread) }
+        set { assign(.redeliverUnread(newValue)) }
+    }
+
     private func read<Value>(_ keyPath: KeyPath<SocketOptions, Value>) -> Value {
         enter(.option)
         defer { leave() }

@@ -18,7 +18,7 @@ extension Socket {
         let request = Message([Frame()] + message.frames)
         guard let writer = try sendBalanced(request, timeout: timeout) else { return false }
         state.pointee.turn.awaitingReply = true
-        state.pointee.turn.replySource = state.pointee.attachments.first { $0.outbound?.id == writer.id }?.inbound?.id
+        state.pointee.turn.replySource = replySource(after: writer)
         return true
     }
 

@@ -44,9 +44,9 @@ extension Socket {
             registry.lingering.removeAll { $0 === connection }
         }
         guard type.compatiblePeers.contains(connecter.type), !registry.isExclusiveTaken(port) else {
-            // Refused: the connecter drops the connection and what it had queued on it.
+            // Refused: nothing has read what the connecter queued; it may take it back.
             if !connection.connecterClosed {
-                connecter.post(.detach(connection))
+                connecter.post(.detach(connection, stoppedReading: true))
                 registry.releaseExclusive(connecter, for: connection)
             }
             return
@@ -57,7 +57,7 @@ extension Socket {
         } catch {
             // A routing id another peer of this ROUTER uses: refused like an incompatible peer.
             if !connection.connecterClosed {
-                connecter.post(.detach(connection))
+                connecter.post(.detach(connection, stoppedReading: true))
                 registry.releaseExclusive(connecter, for: connection)
             }
             return
@@ -206,27 +206,37 @@ extension Socket {
         enter(.close)
         defer { leave() }
         guard !state.pointee.closed else { return }
-        let attachments = state.pointee.attachments
         let bound = state.pointee.bound
         context.registry.withLock { registry in
             registry.pruneLingering()
+            // Peers post topology commands only under this lock: closing the mailbox here
+            // leaves none behind.
+            for command in port.mailbox.close() {
+                switch command {
+                case .attach(let late):
+                    // A connection a peer made after this socket's last call: refuse it.
+                    late.connection.reportDetached()
+                    late.connection.connecter.post(.detach(late.connection, stoppedReading: true))
+                    registry.releaseExclusive(late.connection.connecter, for: late.connection)
+                    registry.releaseRoutingIDs(late.connection)
+                case .detach(let connection, let stoppedReading):
+                    // A peer that left unread messages: take them back before passing them on.
+                    peerLeft(connection, takingBackUnread: stoppedReading)
+                case .subscriptionsArrived, .routingIDAssigned:
+                    break
+                }
+            }
+            resendReturnedAtClose()
             for name in bound where registry.bound[name] === port {
                 registry.bound[name] = nil
                 port.events.emit(.unbound(endpoint: name.description))
             }
-            for attachment in attachments {
+            for attachment in state.pointee.attachments {
                 release(attachment, closing: true, registry: &registry)
             }
             registry.releaseAllExclusive(port)
             registry.forgetRouter(port)
             registry.live[ObjectIdentifier(port)] = nil
-            // Connections that peers made while we were closing: refuse them.
-            for case .attach(let late) in port.mailbox.close() {
-                late.connection.reportDetached()
-                late.connection.connecter.post(.detach(late.connection))
-                registry.releaseExclusive(late.connection.connecter, for: late.connection)
-                registry.releaseRoutingIDs(late.connection)
-            }
         }
         port.events.finish()
         state.pointee.closed = true
@@ -238,23 +248,26 @@ extension Socket {
         state.pointee.latestSlots = []
         state.pointee.routes.removeAll()
         state.pointee.turn = RequestReplyTurn()
+        state.pointee.returned.removeAll()
         state.pointee.bound = []
         state.pointee.connected = []
     }
 
     /// Tells the peer of `attachment` that this side is leaving, and frees the exclusive
     /// slots the connection held. Under the registry lock.
-    func release(_ attachment: Attachment, closing: Bool, registry: inout Registry) {
+    /// `stopsReading`: this socket will not read the connection's inbound pipe again, so the
+    /// peer may take back what is unread there.
+    func release(_ attachment: Attachment, closing: Bool, stopsReading: Bool = true, registry: inout Registry) {
         let connection = attachment.connection
         registry.releaseExclusive(port, for: connection)
         registry.releaseRoutingIDs(connection)
         if attachment.peerGone { return }
         connection.reportDetached()
         if attachment.asBinder {
-            connection.connecter.post(.detach(connection))
+            connection.connecter.post(.detach(connection, stoppedReading: stopsReading))
             registry.releaseExclusive(connection.connecter, for: connection)
         } else if let binder = connection.binder {
-            binder.post(.detach(connection))
+            binder.post(.detach(connection, stoppedReading: stopsReading))
             registry.releaseExclusive(binder, for: connection)
         } else if closing, !type.isSubscriber, state.pointee.options.linger != .zero,
                   (attachment.outbound?.queuedEstimate ?? 0) > 0 {
@@ -275,14 +288,15 @@ extension Socket {
             switch command {
             case .attach(let attachment):
                 adopt(attachment)
-            case .detach(let connection):
-                peerLeft(connection)
+            case .detach(let connection, let stoppedReading):
+                peerLeft(connection, takingBackUnread: stoppedReading)
             case .subscriptionsArrived:
                 if type.isPublisher { readSubscriptions() }
             case .routingIDAssigned(let connection):
                 learnRoutingID(of: connection)
             }
         }
+        if !state.pointee.returned.isEmpty { _ = resendReturned() }
     }
 
     /// Starts using a connection.
@@ -324,7 +338,9 @@ extension Socket {
     }
 
     /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
-    func peerLeft(_ connection: Connection) {
+    /// `takingBackUnread`: the peer has stopped reading, so what it left unread in this
+    /// socket's pipe may be taken back for the other peers.
+    func peerLeft(_ connection: Connection, takingBackUnread: Bool) {
         if type.isPublisher { return dropSubscriber(connection) }
         for index in state.pointee.latestSlots.indices where state.pointee.latestSlots[index].connection === connection {
             state.pointee.latestSlots[index].peerGone = true
@@ -333,7 +349,10 @@ extension Socket {
             return
         }
         let attachment = state.pointee.attachments[index]
-        if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
+        if let outbound = attachment.outbound {
+            state.pointee.outbound.remove(outbound.id)
+            if takingBackUnread { takeBackUnread(from: outbound) }
+        }
         if type == .router, let id = attachment.routingID {
             state.pointee.routes.removeRoute(id)
         }

@@ -33,7 +33,8 @@ extension Socket {
     /// Returns the pipe the message went to; `nil` when the time ran out.
     @inline(__always)
     func sendBalanced(_ message: consuming Message, timeout: Duration?) throws -> PipeWriter? {
-        if let pipe = state.pointee.outbound.pickWritable() {
+        let ready = state.pointee.returned.isEmpty ? state.pointee.outbound.pickWritable() : writableAfterReturned()
+        if let pipe = ready {
             pipe.write(message)
             state.pointee.lastWasSend = true
             return pipe
@@ -42,11 +43,18 @@ extension Socket {
         return try waitToDeliver(message, deadline: context.deadline(after: timeout))
     }
 
+    /// A pipe with room for a new message, once the messages taken back from departed peers
+    /// have gone out first (see ``Socket/redeliverUnread``).
+    private func writableAfterReturned() -> PipeWriter? {
+        guard state.pointee.returned.isEmpty || resendReturned() else { return nil }
+        return state.pointee.outbound.pickWritable()
+    }
+
     @inline(never)
     private func waitToDeliver(_ message: consuming Message, deadline: Deadline) throws -> PipeWriter? {
         // Waiting for room: the reader frees it in batches, so poll at the long interval.
         let writable = try waitFor(deadline: deadline, expectingReply: false) {
-            state.pointee.outbound.pickWritable()
+            writableAfterReturned()
         }
         guard let pipe = writable else { return nil }
         pipe.write(message)
@@ -102,7 +110,9 @@ extension Socket {
         case .router:
             guard state.pointee.options.routerMandatory, let message, message.count >= 2 else { return true }
             return routeTarget(message[0]) != nil
-        case .pair, .push, .dealer: return state.pointee.outbound.hasWritable()
+        case .pair, .push, .dealer:
+            guard state.pointee.returned.isEmpty || resendReturned() else { return false }
+            return state.pointee.outbound.hasWritable()
         }
     }
 

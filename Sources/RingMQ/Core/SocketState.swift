@@ -5,7 +5,7 @@
 /// send/receive path cannot afford. The socket's one-thread-at-a-time guard is what makes the
 /// unsynchronised access sound.
 struct SocketState {
-    var options = SocketOptions()
+    var options: SocketOptions
     var attachments: [Attachment] = []
     var outbound = LoadBalancer()
     var inbound = FairQueue()
@@ -30,8 +30,19 @@ struct SocketState {
     /// Messages sent and received, for ``Socket/statistics``.
     var sentCount = 0
     var receivedCount = 0
+    /// PUSH, DEALER, REQ: messages taken back from peers that left them unread, to send
+    /// before any newer message (see ``Socket/redeliverUnread``).
+    var returned = MessageQueue()
+    /// Messages taken back and sent again, for ``Socket/statistics``.
+    var redeliveredCount = 0
+    /// Messages taken back that no peer was left to take when the socket closed.
+    var returnedDropped = 0
     /// Whether the last message moved was sent (so a reply may be imminent); see ``SpinPolicy``.
     var lastWasSend = false
+
+    init(type: SocketType) {
+        options = SocketOptions(type: type)
+    }
 }
 
 /// A conflating SUB's slot from one publisher; dropped once the publisher has gone and the
@@ -55,6 +66,12 @@ struct SocketOptions {
     var xpubVerbose = false
     var xpubNoDrop = false
     var invertMatching = false
+    /// Set per type by ``init(type:)``: on for the types that load-balance.
+    var redeliverUnread = false
+
+    init(type: SocketType) {
+        redeliverUnread = type.redeliversUnread
+    }
 
     var peerOptions: PeerOptions {
         PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,

@@ -28,6 +28,15 @@ struct LoadBalancer {
         pipes.contains { $0.hasRoom() }
     }
 
+    /// The next pipe in turn, full or not, or `nil` when there is none. Advances the turn.
+    mutating func pickNext() -> PipeWriter? {
+        guard !pipes.isEmpty else { return nil }
+        if next >= pipes.count { next = 0 }
+        let pipe = pipes[next]
+        next = next + 1 == pipes.count ? 0 : next + 1
+        return pipe
+    }
+
     /// The next pipe in turn that has room, or `nil` when every pipe is full (or there is none).
     /// Advances the turn past the pipe returned.
     @inline(__always)
