@@ -48,7 +48,7 @@ extension Socket {
     public var statistics: SocketStatistics {
         enter(.option)
         defer { leave() }
-        if !state.pointee.closed, port.mailbox.hasCommands { processCommands() }
+        if !state.pointee.closed { catchUp() }
         let live = state.pointee.attachments.filter { !$0.peerGone }
         // A connect waiting for its bind has no peer yet (what it queued counts as queued out).
         let peers = live.filter { $0.asBinder || $0.connection.binder != nil }.count

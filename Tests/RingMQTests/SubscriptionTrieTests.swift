@@ -1,19 +1,6 @@
 @testable import RingMQ
 import Testing
 
-/// A deterministic pseudo-random generator (SplitMix64), so that a failure can be replayed.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The trie's contents as the test believes them: prefix → members holding it, and the same
 /// pairs in an array (to pick an existing one at random).
 private struct NaiveSubscriptions {
@@ -92,7 +79,7 @@ extension SubscriptionTrie {
 /// 100,000-byte prefix, which must not exhaust the stack.
 @Suite struct SubscriptionTrieTests {
     @Test func randomOperationsAgreeWithANaiveModel() {
-        var random = SplitMix64(state: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         var trie = SubscriptionTrie()
         var model = NaiveSubscriptions()
         let alphabet: [UInt8] = [0x61, 0x62, 0x00, 0xFF]

@@ -17,6 +17,18 @@ extension Socket {
         while let message = reader.read() { state.pointee.returned.append(message) }
     }
 
+    /// Applies peers' commands, or else sends what was taken back if room has appeared since:
+    /// the slow paths (waits, polls, statistics) call it, so that a socket that only waits or
+    /// receives still passes on what it took back.
+    @inline(__always)
+    func catchUp() {
+        if port.mailbox.hasCommands {
+            processCommands()
+        } else if !state.pointee.returned.isEmpty {
+            _ = resendReturned()
+        }
+    }
+
     /// Sends messages taken back, oldest first, to the peers with room in turn. `true` once
     /// none is left to send.
     func resendReturned() -> Bool {

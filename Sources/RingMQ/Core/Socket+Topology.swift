@@ -311,6 +311,8 @@ extension Socket {
         } else if let outbound = attachment.outbound, !attachment.peerGone, !type.isSubscriber {
             // A subscriber's outbound pipe carries subscriptions, written to every publisher.
             state.pointee.outbound.add(outbound)
+            // Messages taken back from a departed peer go to the newcomer first.
+            if !state.pointee.returned.isEmpty { _ = resendReturned() }
         }
         if let slot = attachment.connection.latest {
             state.pointee.latestSlots.append(

@@ -75,6 +75,7 @@ extension Socket {
             state.pointee.receivedCount &+= 1
             return message
         }
+        if !state.pointee.returned.isEmpty { _ = resendReturned() }
         releaseDrainedPipes()
         if timeout == .zero { return nil }
         let message = try waitToCollect(deadline: context.deadline(after: timeout))
@@ -98,7 +99,7 @@ extension Socket {
     /// Whether a send of `message` (`nil`: of some message) could go out now without waiting,
     /// for async senders and pollers. Types that drop instead of waiting are always ready.
     func hasRoom(for message: Message?) -> Bool {
-        if port.mailbox.hasCommands { processCommands() }
+        catchUp()
         switch type {
         case .pull, .sub: return false
         case .pub, .xpub:
@@ -111,15 +112,15 @@ extension Socket {
             guard state.pointee.options.routerMandatory, let message, message.count >= 2 else { return true }
             return routeTarget(message[0]) != nil
         case .pair, .push, .dealer:
-            guard state.pointee.returned.isEmpty || resendReturned() else { return false }
-            return state.pointee.outbound.hasWritable()
+            // Messages taken back go first (``catchUp()`` sent what it could).
+            return state.pointee.returned.isEmpty && state.pointee.outbound.hasWritable()
         }
     }
 
     /// Whether a receive would find a message now (for the proxy and pollers). A SUB may
     /// report a message its filter then drops.
     func hasIncoming() -> Bool {
-        if port.mailbox.hasCommands { processCommands() }
+        catchUp()
         switch type {
         case .xpub: return !state.pointee.inbox.isEmpty
         case .sub, .xsub: return state.pointee.inbound.hasMessage() || slotsHaveMessage
@@ -149,7 +150,7 @@ extension Socket {
         var spin = SpinPolicy(expectingReply: expectingReply)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
-            if port.mailbox.hasCommands { processCommands() }
+            catchUp()
             if let value = attempt() { return value }
             if spin.pause() { continue }
             let word = port.signal.word
