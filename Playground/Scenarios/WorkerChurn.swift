@@ -1,21 +1,19 @@
 import RingMQ
 
-/// Workers that leave and come back: 20 tasks over workers A and B; A leaves after task 7,
-/// B does the tasks meanwhile, then A reconnects and the two share the work again. No task
-/// is lost and none is done twice.
+/// Workers that leave and come back: 20 tasks over workers A and B. A leaves after task 7
+/// with task 9 still queued to it; the ventilator takes task 9 back and B does it, before the
+/// tasks sent after A left; then A reconnects and the two share the work again. No task is
+/// lost and none is done twice.
 ///
-/// What happens to tasks queued to a worker that leaves: in this release RingMQ, like libzmq,
-/// drops the messages still queued to a PULL when it closes (a later release will hand them
-/// back to the PUSH). So the ventilator keeps exactly one task in flight — it sends task k+1
-/// only after the result of task k came back — and a leaving worker closes its PULL *before*
-/// it reports its last result. RingMQ applies a close before `close()` returns, and the PUSH
-/// takes it into account before its next send; the result message orders the two. So when
-/// the ventilator sends the next task, the PUSH already routes only to the remaining worker,
-/// with no sleep and no race. A worker that comes back is a new PULL: once its `connect` has
-/// returned (which it tells the ventilator), the rotation includes it again.
+/// How it stays deterministic without sleeps: the first ten tasks are queued before the
+/// workers start, so A holds 1, 3, 5, 7 and 9 and B the even ones. A closes its PULL after
+/// task 7 and only then reports it; RingMQ applies a close before `close()` returns, and the
+/// ventilator, at its next send, takes back what A left unread and sends it first. A worker
+/// that comes back is a new PULL: once its `connect` has returned (which it tells the
+/// ventilator), the rotation includes it again.
 let workerChurnScenario = Scenario(
     name: "worker-churn",
-    summary: "20 tasks over two workers; A leaves after task 7 and comes back; nothing lost or done twice"
+    summary: "20 tasks over two workers; A leaves after task 7 with task 9 queued, which B does; nothing lost or done twice"
 ) {
     let context = Context()
     defer { context.terminate() }
@@ -29,72 +27,80 @@ let workerChurnScenario = Scenario(
     try control.bind("inproc://churn-control")
 
     let leaveAfter = 7     // A leaves once it has done this task
-    let rejoinAfter = 13   // the ventilator calls A back once this task is done
     let taskCount = 20
 
     /// One worker: takes tasks, reports `[name, task, note]`. Worker A leaves after task
     /// `leaveAfter` and, when called back, comes back with a new PULL.
-    func startWorker(_ name: String, leaves: Bool) throws -> PeerThread {
+    func worker(_ name: String, leaves: Bool) throws -> @Sendable () throws -> Void {
         let firstTasks = try context.patientSocket(.pull)
         try firstTasks.connect("inproc://churn-tasks")
         let report = try context.patientSocket(.push)
         try report.connect("inproc://churn-results")
         let callBack: Socket? = try leaves ? context.patientSocket(.pair) : nil
         try callBack?.connect("inproc://churn-control")
-        return PeerThread {
+        return {
             var tasks = firstTasks
-            do {
-                while true {
-                    let task = try tasks.receive()
-                    if task[0].string == "stop" { return }
-                    guard let callBack, Int(task[0].string) == leaveAfter else {
-                        try report.send([Frame(name), task[0], "done"])
-                        continue
-                    }
-                    // Leave: close first, so nothing can be queued to this worker any more…
-                    tasks.close()
-                    // …then report the last task; the ventilator sends the next one only after this.
-                    try report.send([Frame(name), task[0], "left"])
-                    _ = try callBack.receive()   // "come back"
-                    tasks = try context.patientSocket(.pull)
-                    try tasks.connect("inproc://churn-tasks")
-                    try callBack.send("back")    // connected: the next task may come here
+            while true {
+                let task = try tasks.receive()
+                if task[0].string == "stop" { return }
+                guard let callBack, Int(task[0].string) == leaveAfter else {
+                    try report.send([Frame(name), task[0], "done"])
+                    continue
                 }
-            } catch {
-                print("   worker \(name) stopped: \(error)")
+                // Leave with tasks still queued: they go back to the ventilator.
+                let unread = tasks.statistics.queuedIn
+                tasks.close()
+                try report.send([Frame(name), task[0], Frame("left with \(unread) queued")])
+                _ = try callBack.receive()   // "come back"
+                tasks = try context.patientSocket(.pull)
+                try tasks.connect("inproc://churn-tasks")
+                try callBack.send("back")    // connected: the next task may come here
             }
         }
     }
 
-    // A connects first, so it takes task 1 and, one task in flight, every odd task until it leaves.
-    let workers = [try startWorker("A", leaves: true), try startWorker("B", leaves: false)]
-
-    print("   (RingMQ, like libzmq, drops tasks still queued to a PULL that closes; a later release")
-    print("    will hand them back. So one task is in flight at a time, and a leaving worker closes")
-    print("    its PULL before it reports its last task: nothing is ever queued to a worker that left.)")
-    var doneBy: [Int: [String]] = [:]
-    var line: [String] = []
-    for number in 1...taskCount {
-        try ventilator.send(Message("\(number)"))
-        let result = try results.receive()
-        let (worker, task, note) = (result[0].string, Int(result[1].string)!, result[2].string)
-        doneBy[task, default: []].append(worker)
-        line.append("\(task)\(worker)")
-        try check(task == number, "expected the result of task \(number), got task \(task)")
-        if note == "left" {
-            print("   tasks: \(line.joined(separator: " "))")
-            print("   worker \(worker) left after task \(task)")
-            line = []
-        }
-        if number == rejoinAfter {
-            try control.send("come back")
-            _ = try control.receive()   // "back": A's new PULL is connected
-            print("   tasks: \(line.joined(separator: " "))")
-            print("   worker A came back after task \(number)")
-            line = []
+    // A connects first, so it takes task 1 and every odd task of the first ten.
+    let bodies = [try worker("A", leaves: true), try worker("B", leaves: false)]
+    for number in 1...10 { try ventilator.send(Message("\(number)")) }
+    let workers = bodies.map { body in
+        PeerThread {
+            do { try body() } catch { print("   worker stopped: \(error)") }
         }
     }
-    print("   tasks: \(line.joined(separator: " "))")
+
+    var doneBy: [Int: [String]] = [:]
+    var order: [Int] = []
+    /// Collects results until `count` tasks in all are done; returns A's leaving note if it came.
+    func collect(until count: Int) throws -> String? {
+        var leftNote: String?
+        while order.count < count {
+            let result = try results.receive()
+            let (worker, task, note) = (result[0].string, Int(result[1].string)!, result[2].string)
+            doneBy[task, default: []].append(worker)
+            order.append(task)
+            if note.hasPrefix("left") { leftNote = note }
+        }
+        return leftNote
+    }
+    func show(_ tasks: ArraySlice<Int>) -> String {
+        tasks.map { "\($0)\(doneBy[$0]?.last ?? "?")" }.joined(separator: " ")
+    }
+
+    // A does 1, 3, 5, 7 and leaves; B does 2, 4, 6 meanwhile (at least), all ten get done.
+    var leftNote: String?
+    while leftNote == nil { leftNote = try collect(until: order.count + 1) }
+    print("   worker A left after task \(leaveAfter), \(leftNote!)")
+    for number in 11...16 { try ventilator.send(Message("\(number)")) }   // task 9 goes out first
+    _ = try collect(until: 16)
+    print("   tasks so far: \(show(order[...]))")
+    print("   ventilator took back and resent \(ventilator.statistics.messagesRedelivered) task(s)")
+
+    try control.send("come back")
+    _ = try control.receive()   // "back": A's new PULL is connected
+    print("   worker A came back after task 16")
+    for number in 17...taskCount { try ventilator.send(Message("\(number)")) }
+    _ = try collect(until: taskCount)
+    print("   tasks after A came back: \(show(order[16...]))")
     for _ in workers { try ventilator.send("stop") }   // round-robin: one stop each
     for worker in workers { worker.join() }
 
@@ -102,13 +108,14 @@ let workerChurnScenario = Scenario(
         try check(doneBy[number]?.count == 1,
                   "task \(number) was done \(doneBy[number]?.count ?? 0) times, expected exactly once")
     }
-    try check(doneBy[leaveAfter] == ["A"], "task \(leaveAfter) should be A's last before leaving")
-    let whileAway = (leaveAfter + 1)...rejoinAfter
-    try check(whileAway.allSatisfy { doneBy[$0] == ["B"] },
-              "tasks \(whileAway) should all be B's while A is away")
-    let afterReturn = (rejoinAfter + 1)...taskCount
+    try check(leftNote == "left with 1 queued", "A should leave with task 9 queued, said \(leftNote!)")
+    try check(doneBy[9] == ["B"], "task 9, queued to A when it left, should be B's")
+    try check(ventilator.statistics.messagesRedelivered == 1, "exactly task 9 should have been resent")
+    let firstB = order.firstIndex { (11...16).contains($0) }!
+    try check(order.firstIndex(of: 9)! < firstB, "task 9 should be done before the tasks sent after A left")
+    try check((11...16).allSatisfy { doneBy[$0] == ["B"] }, "tasks 11...16 should all be B's while A is away")
     for name in ["A", "B"] {
-        try check(afterReturn.contains { doneBy[$0] == [name] },
-                  "worker \(name) did none of tasks \(afterReturn) after A came back")
+        try check((17...taskCount).contains { doneBy[$0] == [name] },
+                  "worker \(name) did none of tasks 17...\(taskCount) after A came back")
     }
 }
