@@ -50,23 +50,20 @@ struct VirtualTime {
     }
 }
 
-/// How much real time a virtual-time test may take: under a second, where the test's own work
-/// is what takes the time.
+/// How much real time a virtual-time test may take: less than the virtual time the longer
+/// tests move their clocks by (30 s to 100 s), so waiting them out for real fails, and no
+/// tighter.
 ///
-/// That holds when some suites run on their own (`--filter`, as a developer or CI's
-/// ThreadSanitizer job runs them): 1 s, or 10 s under ThreadSanitizer. In an unfiltered run of
-/// the whole test target every suite starts at once, and on a machine with few cores the
-/// cooperative pool is held for seconds at a time by other suites' long blocking tests: each
-/// `await` of a test then queues for a thread (seen: 100-step async tests taking 13 s, the
-/// trivial `bindAndUnbind` 7 s). Real time says nothing about RingMQ there, so the bound is only
-/// the safety limit (``Scale/safety``), which still catches waiting out the 100 s of virtual
-/// time the longest tests move their clocks by.
+/// A tighter bound would time the machine, not RingMQ: with other suites running at once (in
+/// an unfiltered run, or a `--filter` that matches several suites), on two cores, the
+/// cooperative pool is held for seconds by other suites' blocking tests and each `await`
+/// queues for a thread (seen: 100-step async tests taking 13 to 17 s, the trivial
+/// `bindAndUnbind` 7 s). How fast virtual time really is shows in the `virtual-time`
+/// playground scenario, which prints it. Under ThreadSanitizer or in stress runs the bound is
+/// only the safety limit.
 enum RealTimeBudget {
-    static let isFilteredRun = CommandLine.arguments.contains { $0 == "--filter" || $0.hasPrefix("--filter=") }
-
     static var limit: Duration {
-        guard isFilteredRun else { return Scale.safety }
-        return Scale.isThreadSanitized ? .seconds(10) : .seconds(1)
+        Scale.isThreadSanitized || Scale.isStress ? Scale.safety : .seconds(25)
     }
 }
 
