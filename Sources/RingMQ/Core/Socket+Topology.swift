@@ -43,7 +43,9 @@ extension Socket {
         if connection.connecterClosed {
             registry.lingering.removeAll { $0 === connection }
         }
-        guard type.compatiblePeers.contains(connecter.type), !registry.isExclusiveTaken(port) else {
+        // A socket that connected to the name before binding it is not its own peer (`connect`
+        // refuses a name the socket bound itself): refused like an incompatible peer.
+        guard connecter !== port, type.compatiblePeers.contains(connecter.type), !registry.isExclusiveTaken(port) else {
             // Refused: nothing has read what the connecter queued; it may take it back.
             if !connection.connecterClosed {
                 connecter.post(.detach(connection, stoppedReading: true))

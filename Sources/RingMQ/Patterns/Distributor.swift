@@ -95,8 +95,12 @@ struct Distributor {
         return trie.removeAll(member: id)
     }
 
+    /// Forgets every subscriber (the socket is closing), keeping ``droppedTotal``: a closed
+    /// socket still reports what it dropped.
     mutating func removeAll() {
+        let dropped = droppedTotal
         self = Distributor()
+        droppedTotal = dropped
     }
 
     /// Messages dropped so far for the subscriber on `connection`.
