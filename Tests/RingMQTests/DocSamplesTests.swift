@@ -812,7 +812,7 @@ extension DocSamplesTests {
 
 /// The lines a sample printed, in order (from any thread).
 final class DocTranscript: Sendable {
-    private let recorded = Mutex<[String]>([])
+    private let recorded = Locked<[String]>([])
 
     func record(_ line: String) {
         recorded.withLock { $0.append(line) }

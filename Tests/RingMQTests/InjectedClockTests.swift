@@ -291,7 +291,7 @@ final class StepClock: Clock, Sendable {
         var readings = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var now: Instant {
         Instant(offset: state.withLock { state in

@@ -26,10 +26,10 @@ final class Peer<Value: Sendable>: Sendable {
     private let thread: PeerThread
 
     private final class Shared: Sendable {
-        let outcome = Mutex<Result<Value, RingMQError>?>(nil)
+        let outcome = Locked<Result<Value, RingMQError>?>(nil)
         /// The kernel thread id, once the body is about to start (0 before).
         let threadID = Atomic<Int32>(0)
-        let joined = Mutex(false)
+        let joined = Locked(false)
     }
 
     /// Starts a thread running `body`.
