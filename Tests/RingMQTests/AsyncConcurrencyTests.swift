@@ -17,8 +17,8 @@ import Darwin
 ///
 /// Each test also counts the cancellations that hit a parked task, and expects some: the
 /// other end pauses now and then (waiting on a happens-before fact, not a clock) so that
-/// waits really park. CI runs this suite under `--sanitize=thread` (it matches the
-/// `ConcurrencyTests` filter). Bounded in iterations (``Scale``) and in time (safety
+/// waits really park. CI runs this suite, like every suite, under `--sanitize=thread`.
+/// Bounded in iterations (``Scale``) and in time (safety
 /// timeouts, bounded joins and spins). Serialized: the machine has two cores.
 @Suite(.serialized) struct AsyncConcurrencyTests {
     /// How the n-th attempt is cancelled: at once, after yields, once parked, or not at all.

@@ -11,7 +11,7 @@ import Testing
 /// between computing a deadline and sleeping, and messages that win for some waiters among
 /// many.
 ///
-/// Run under ThreadSanitizer by CI (suites matching `ConcurrencyTests`).
+/// Run under ThreadSanitizer by CI (as is every suite).
 @Suite struct VirtualTimeConcurrencyTests {
     static let count = 100
 

@@ -199,6 +199,15 @@ enum Scale {
     static let isStress = environment("RINGMQ_STRESS") == "1"
     static let isThreadSanitized = environment("RINGMQ_TSAN") == "1" || runningUnderThreadSanitizer()
 
+    /// Whether the address sanitizer is linked in (its quarantine keeps freed memory resident).
+    static let isAddressSanitized: Bool = {
+        #if os(Linux)
+        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+        #else
+        return false
+        #endif
+    }()
+
     /// `normal` by default, `stress` with `RINGMQ_STRESS=1`, `sanitized` under TSan.
     static func count(normal: Int, stress: Int, sanitized: Int) -> Int {
         if isStress { return stress }

@@ -48,7 +48,7 @@ struct ModelRun {
         let world = Self.worlds[Int(seed % UInt64(Self.worlds.count))]
         worldName = world.name
         for type in world.types {
-            slots.append(Slot(type: type, socket: try context.socket(type), model: ModelSocket(type: type, generation: 0)))
+            slots.append(Slot(type: type, socket: try context.socket(type), model: self.world.track(ModelSocket(type: type, generation: 0))))
         }
     }
 
@@ -100,7 +100,7 @@ struct ModelRun {
             statistics = try? world.statistics(slot.model)
             predicted = statistics.map { .statistics($0.exact) } ?? .done
             slots[index].socket = (try? context.socket(slot.type)) ?? slot.socket
-            slots[index].model = ModelSocket(type: slot.type, generation: slot.model.generation + 1)
+            slots[index].model = world.track(ModelSocket(type: slot.type, generation: slot.model.generation + 1))
         }
         let agrees: Bool
         if let statistics, case .statistics(let read) = actual {

@@ -28,6 +28,25 @@ final class ModelWorld {
     /// PAIR sockets that have their one connection, and which connection holds the slot.
     private var exclusive: [ObjectIdentifier: ObjectIdentifier] = [:]
     private var pipes = 0
+    /// Every socket of the run: connections and sockets refer to each other, and the world
+    /// breaks those cycles when it goes (the address sanitizer's leak check runs in CI).
+    private var everySocket: [ModelSocket] = []
+
+    deinit {
+        for socket in everySocket {
+            socket.attachments = []
+            socket.mailbox = []
+            socket.subscribers = []
+            socket.outbound = ModelLoadBalancer()
+            socket.inbound = ModelFairQueue()
+        }
+    }
+
+    /// Registers `socket` with the world, which breaks its reference cycles at the end.
+    func track(_ socket: ModelSocket) -> ModelSocket {
+        everySocket.append(socket)
+        return socket
+    }
 
     func newPipe(limit: Int?) -> ModelPipe {
         pipes += 1
