@@ -20,7 +20,7 @@ import Darwin
 /// waits really park. CI runs this suite, like every suite, under `--sanitize=thread`.
 /// Bounded in iterations (``Scale``) and in time (safety
 /// timeouts, bounded joins and spins). Serialized: the machine has two cores.
-@Suite(.serialized) struct AsyncConcurrencyTests {
+@Suite(.serialized, .runsAlone) struct AsyncConcurrencyTests {
     /// How the n-th attempt is cancelled: at once, after yields, once parked, or not at all.
     private enum Cancel {
         case immediately, afterYields(Int), onceParked, never

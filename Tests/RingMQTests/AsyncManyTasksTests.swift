@@ -10,7 +10,7 @@ import Testing
 /// consumers `p`, `p + 1` and `p + 9` (mod 64), so every consumer has three producers and
 /// every producer three consumers to balance over. Bounded in time: sockets carry the
 /// ``Scale/safety`` timeouts and the waits for completion are guarded.
-@Suite(.serialized) struct AsyncManyTasksTests {
+@Suite(.serialized, .runsAlone) struct AsyncManyTasksTests {
     static let producers = 64
     static let consumers = 64
 

@@ -6,7 +6,7 @@ import Testing
 /// `.timedOut` after `receiveTimeout`, and the handler run once per message.
 ///
 /// Loops that must be ended from outside are bounded by ``withTimeout(_:sourceLocation:_:)``.
-@Suite struct AsyncMessagesTests {
+@Suite(.runsAlone) struct AsyncMessagesTests {
     /// A PULL bound to `name` and a PUSH connected to it.
     private func connection(_ test: TestContext, _ name: String) throws -> (push: Socket, pull: Socket) {
         let pull = try test.socket(.pull)

@@ -8,7 +8,7 @@ import Testing
 ///
 /// The blocking end runs on a ``Peer`` thread, never on the cooperative pool; it is joined
 /// only once the task has done everything the thread needs, so the join cannot starve it.
-@Suite struct AsyncMixedWaitersTests {
+@Suite(.runsAlone) struct AsyncMixedWaitersTests {
     private static let count = Scale.count(normal: 5_000, stress: 200_000, sanitized: 1_000)
 
     /// A PUSH → PULL connection of capacity two (both high-water marks 1).

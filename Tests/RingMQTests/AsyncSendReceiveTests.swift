@@ -7,7 +7,7 @@ import Testing
 ///
 /// Sockets come from a ``TestContext`` (``Scale/safety`` timeouts), so a lost wake-up fails
 /// with `.timedOut` instead of hanging.
-@Suite struct AsyncSendReceiveTests {
+@Suite(.runsAlone) struct AsyncSendReceiveTests {
     @Test func receiveSuspendsUntilASendArrives() async throws {
         let test = TestContext()
         let pull = try test.socket(.pull)

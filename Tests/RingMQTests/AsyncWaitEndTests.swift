@@ -7,7 +7,7 @@ import Testing
 /// way has taken nothing and queued nothing.
 ///
 /// Waits without a timeout are bounded by ``withTimeout(_:sourceLocation:_:)``.
-@Suite struct AsyncWaitEndTests {
+@Suite(.runsAlone) struct AsyncWaitEndTests {
     /// A PUSH → PULL connection of capacity two (both high-water marks 1).
     private func tinyConnection(_ test: TestContext, _ name: String) throws -> (push: Socket, pull: Socket) {
         let pull = try test.socket(.pull)

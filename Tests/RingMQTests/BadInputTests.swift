@@ -4,7 +4,7 @@ import Testing
 /// Every bad input of the table in `Docs/Reliability.md`, each with the error it must get and
 /// words its message must contain (what was wrong, or what to do instead). Nothing may trap,
 /// and the socket must stay usable afterwards (checked with a round trip after each case).
-@Suite struct BadInputTests {
+@Suite(.runsAlone) struct BadInputTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let input: String
         let kind: RingMQError.Kind

@@ -11,7 +11,7 @@ private struct ClientLog: Sendable {
 /// Request-reply through brokers (ROUTER frontend | proxy | DEALER backend): every request
 /// answered exactly once, to the client that sent it; envelopes over one hop and two; and the
 /// proxy and its workers stopping when the context terminates.
-@Suite struct BrokerTests {
+@Suite(.runsAlone) struct BrokerTests {
     @Test func everyRequestIsAnsweredOnceToTheClientThatSentIt() throws {
         let clientCount = 3
         let workerCount = 2

@@ -52,7 +52,7 @@ private func expectExactlyOnceInOrder(
 ///
 /// CI runs this suite under `--sanitize=thread`. Serialized: its tests each start several
 /// threads, and the machine has two cores.
-@Suite(.serialized) struct ConcurrencyTests {
+@Suite(.serialized, .runsAlone) struct ConcurrencyTests {
     // MARK: - Stress
 
     @Test func fourPushersFourPullersDeliverEveryMessageOnceAndInOrder() throws {

@@ -4,7 +4,7 @@ import Testing
 /// Programming errors trap, loudly and with a message saying what to do: two threads in one
 /// socket at once, and option setters given invalid values. Each test runs its body in a
 /// child process (an exit test) and checks that it crashed with the expected message.
-@Suite struct ConcurrentUseTests {
+@Suite(.runsAlone) struct ConcurrentUseTests {
     // MARK: - One thread at a time
 
     // Each body parks a peer thread in a blocking call (for two seconds at most), waits until

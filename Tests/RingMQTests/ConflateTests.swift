@@ -4,7 +4,7 @@ import Testing
 /// `conflate` on a SUB: only the newest message waits for the reader, whichever side binds,
 /// multipart messages whole, and set after connecting: the next receive returns the newest
 /// message queued and drops the older ones.
-@Suite struct ConflateTests {
+@Suite(.runsAlone) struct ConflateTests {
     @Test(arguments: MeetingOrder.allCases)
     func aSubscriberThatDoesNotReadGetsOnlyTheNewest(order: MeetingOrder) throws {
         let test = TestContext()

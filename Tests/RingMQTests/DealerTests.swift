@@ -3,7 +3,7 @@ import Testing
 
 /// DEALER: round-robin out, fair-queue in, no turns and no envelope rules of its own; it talks
 /// to ROUTER, REP and DEALER.
-@Suite struct DealerTests {
+@Suite(.runsAlone) struct DealerTests {
     @Test func sendsRoundRobinAndReceivesFairQueued() throws {
         let context = TestContext()
         let peers = try (0..<3).map { i in

@@ -13,7 +13,7 @@ import Testing
 /// (``Peer``, joined with a time limit) or, when async, under ``withTimeout(_:sourceLocation:_:)``,
 /// so that a hang fails the test instead of the run. `print` in a sample is this suite's
 /// ``print(_:separator:)``: it records the line, and the test checks what was printed.
-@Suite struct DocSamplesTests {
+@Suite(.runsAlone) struct DocSamplesTests {
     let transcript = DocTranscript()
 
     /// Records what a sample prints, as `Swift.print` would write it.
@@ -614,7 +614,7 @@ import Testing
 
 extension DocSamplesTests {
     /// The samples of Testing.md are tests themselves: here they are, as they are there.
-    @Suite struct TestingGuide {
+    @Suite(.runsAlone) struct TestingGuide {
         /// The code under test: forwards every queued message whose first frame is "urgent".
         func forwardUrgent(from input: Socket, to output: Socket) throws -> Int {
             var forwarded = 0
@@ -740,7 +740,7 @@ extension DocSamplesTests {
 
 extension DocSamplesTests {
     /// The virtual-time and faults samples of Testing.md.
-    @Suite struct TestingGuideVirtualTime {
+    @Suite(.runsAlone) struct TestingGuideVirtualTime {
         /// The code under test: answers jobs until none has come for 5 seconds.
         func runIdleWorker(jobs: Socket, results: Socket) throws -> Int {
             jobs.receiveTimeout = .seconds(5)

@@ -1,7 +1,7 @@
 import RingMQ
 import Testing
 
-@Suite struct EndpointTests {
+@Suite(.runsAlone) struct EndpointTests {
     // MARK: - Bind and connect, in either order
 
     @Test func bindThenConnect() throws {

@@ -8,7 +8,7 @@ import Testing
 /// or DEALER waits, then times out on virtual time; a REQ's reply never comes; a ROUTER drops,
 /// or with `routerMandatory` fails); the socket stays bound, so peers can connect again (the
 /// same sockets or new ones). With an endpoint, only the connections made through it end.
-@Suite struct FaultDetachPeersTests {
+@Suite(.runsAlone) struct FaultDetachPeersTests {
     @Test func detachingAPullsPeersMidStream() async throws {
         let time = VirtualTime()
         defer { time.terminate() }

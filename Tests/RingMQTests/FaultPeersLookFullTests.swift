@@ -8,7 +8,7 @@ import Testing
 /// and counts the drops, a ROUTER drops (or, with `routerMandatory`, waits) — and `restoreRoom`
 /// gives each pipe back exactly its limit. The endpoint filter limits both to the connections
 /// made through that endpoint; connections made later are not affected.
-@Suite struct FaultPeersLookFullTests {
+@Suite(.runsAlone) struct FaultPeersLookFullTests {
     /// A PULL bound at `endpoint` and a PUSH connected to it, on `time`'s context.
     private func pushPull(_ time: VirtualTime, _ endpoint: String) throws -> (push: Socket, pull: Socket) {
         let pull = try time.socket(.pull)

@@ -69,7 +69,7 @@ private func forwarder(_ test: TestContext, from upstream: String, to downstream
 ///
 /// Subscriptions cross each proxy on the proxy's thread, so the tests synchronise on what
 /// they observe (a probe message arriving, the publisher's subscriptions), never on time.
-@Suite struct ForwarderTests {
+@Suite(.runsAlone) struct ForwarderTests {
     @Test func subscribersBehindAProxyGetExactlyTheirTopics() throws {
         let test = TestContext()
         let pub = try test.socket(.pub)

@@ -3,7 +3,7 @@ import Testing
 
 /// The per-thread recycling of frame buffers must never be visible: a frame keeps its bytes
 /// for as long as it lives, whatever is created after it.
-@Suite struct FrameBufferPoolTests {
+@Suite(.runsAlone) struct FrameBufferPoolTests {
     func bytes(_ seed: Int, count: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed) }
     }

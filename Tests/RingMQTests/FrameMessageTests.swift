@@ -19,7 +19,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ Int(seed)) }
 }
 
-@Suite struct FrameTests {
+@Suite(.runsAlone) struct FrameTests {
     // MARK: - Storage
 
     @Test func inlineCapacityIsTwentyFourBytes() {
@@ -165,7 +165,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
     }
 }
 
-@Suite struct MessageTests {
+@Suite(.runsAlone) struct MessageTests {
     @Test func initialisers() {
         #expect(Message([Frame("a"), Frame("b")]).frames == ["a", "b"])
         #expect(Message(Frame("a")).frames == ["a"])
@@ -231,7 +231,7 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
     }
 }
 
-@Suite struct MessageTransferTests {
+@Suite(.runsAlone) struct MessageTransferTests {
     @Test(arguments: [0, 1, 23, 24, 25, 1000, 1 << 20])
     func framesOfEverySizeArriveIntact(count: Int) throws {
         let context = TestContext()

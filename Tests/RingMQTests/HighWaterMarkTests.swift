@@ -20,7 +20,7 @@ private func pipeline(
     return (push, pull)
 }
 
-@Suite struct HighWaterMarkTests {
+@Suite(.runsAlone) struct HighWaterMarkTests {
     @Test func defaultsAreOneThousand() throws {
         let context = TestContext()
         let socket = try context.socket(.push)

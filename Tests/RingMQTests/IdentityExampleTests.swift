@@ -4,7 +4,7 @@ import Testing
 /// The ZeroMQ guide's "identity" example (Chapter 3, `identity.c`): a ROUTER sees a generated
 /// id for an anonymous REQ and the chosen one for a named REQ; and named DEALERs each get the
 /// reply the ROUTER addresses to them.
-@Suite struct IdentityExampleTests {
+@Suite(.runsAlone) struct IdentityExampleTests {
     @Test func guideIdentityExample() throws {
         let context = TestContext()
         let sink = try context.socket(.router)

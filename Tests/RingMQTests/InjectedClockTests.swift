@@ -19,7 +19,7 @@ import Darwin
 ///   `now` and `sleep(until:)`) decides timeouts too: the wait ends once the clock has been
 ///   advanced past its deadline, and not after 29 of 30 seconds; a wait that ends otherwise
 ///   cancels its timer's sleep.
-@Suite struct InjectedClockTests {
+@Suite(.runsAlone) struct InjectedClockTests {
     // MARK: - Real-time clocks
 
     @Test func aClockOfTheTestsOwnTimesOutAfterAShortTimeout() async throws {

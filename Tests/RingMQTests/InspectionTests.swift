@@ -7,7 +7,7 @@ import Testing
 /// (queued in and out, peers) exact after known traffic through a small topology. Every value
 /// is exact when read by the socket's user, with no waiting: changes take effect before the
 /// call that makes them returns.
-@Suite struct InspectionTests {
+@Suite(.runsAlone) struct InspectionTests {
     // MARK: - A subscriber's own subscriptions
 
     @Test func aSubscriberCountsItsSubscriptions() throws {

@@ -21,7 +21,7 @@ private let topics: [Message] = ["apple", "banana", "cherry", ["avocado", "body"
 /// `invertMatching`: a SUB that sets it receives exactly the messages matching none of its
 /// subscriptions, whether it alone sets it or the publisher does too (libzmq's way), and
 /// from the next publish when it is changed on a live connection.
-@Suite struct InvertMatchingTests {
+@Suite(.runsAlone) struct InvertMatchingTests {
     @Test(arguments: [false, true])
     func anInvertingSubscriberGetsWhatMatchesNoneOfItsSubscriptions(publisherInvertsToo: Bool) throws {
         let test = TestContext()

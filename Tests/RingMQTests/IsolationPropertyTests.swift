@@ -8,7 +8,7 @@ import Testing
 /// - a subscriber never receives a message that none of its subscriptions matches at the
 ///   moment it receives it, and receives exactly the matching ones (single-threaded, checked
 ///   against a model), also while another thread changes its subscriptions (concurrent).
-@Suite struct IsolationPropertyTests {
+@Suite(.runsAlone) struct IsolationPropertyTests {
     static let cases = Scale.count(normal: 300, stress: 5_000, sanitized: 40)
 
     // MARK: - Contexts

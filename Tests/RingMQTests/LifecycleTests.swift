@@ -24,7 +24,7 @@ private func bindAndDrop(_ context: TestContext, _ name: String) throws {
     try pull.bind(name)
 }
 
-@Suite struct LifecycleTests {
+@Suite(.runsAlone) struct LifecycleTests {
     // MARK: - close()
 
     @Test func closeIsIdempotent() throws {

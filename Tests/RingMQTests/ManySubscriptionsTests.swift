@@ -24,7 +24,7 @@ private func expectedDeliveries(of topics: [String], for subscriptions: Set<Stri
 /// own side, so it shows exactly what the publisher sent): every published topic is
 /// delivered once if and only if some subscription is a prefix of it, before and after half
 /// of them are withdrawn; a 100,000-byte subscription comes and goes with its subscriber.
-@Suite struct ManySubscriptionsTests {
+@Suite(.runsAlone) struct ManySubscriptionsTests {
     @Test func tenThousandSubscriptionsMatchExactly() throws {
         let test = TestContext()
         let pub = try test.socket(.pub)

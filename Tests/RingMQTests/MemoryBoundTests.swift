@@ -19,7 +19,7 @@ import Darwin
 ///
 /// Not under the address sanitizer: its quarantine keeps hundreds of megabytes of freed
 /// blocks resident on purpose, which is what this test would measure.
-@Suite(.disabled(if: Scale.isAddressSanitized, "ASan's quarantine keeps freed memory resident"))
+@Suite(.runsAlone, .disabled(if: Scale.isAddressSanitized, "ASan's quarantine keeps freed memory resident"))
 struct MemoryBoundTests {
     /// Messages queued per peer at most: the sender's and the receiver's marks together.
     static let highWaterMark = 1_000

@@ -3,7 +3,7 @@ import Testing
 
 /// Regressions the model-based test (``SocketModelTests``) found: each sequence is the
 /// shortest form of a seed that once disagreed with the model or crashed.
-@Suite struct ModelFoundRegressionTests {
+@Suite(.runsAlone) struct ModelFoundRegressionTests {
     // MARK: - A socket is never its own peer
 
     /// `connect` refuses an endpoint the socket bound itself (`.invalidState`); a connect made

@@ -3,7 +3,7 @@ import Testing
 
 /// Option defaults, validation and the linger behaviour. High-water marks and timeouts have
 /// their own files (HighWaterMarkTests, WaitingTests).
-@Suite struct OptionTests {
+@Suite(.runsAlone) struct OptionTests {
     @Test(arguments: [SocketType.pair, .push, .pull])
     func defaults(type: SocketType) throws {
         let socket = try Context().socket(type)

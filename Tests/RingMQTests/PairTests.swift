@@ -10,7 +10,7 @@ private func pair(_ context: TestContext, name: String = "inproc://pair") throws
     return (bound, connected)
 }
 
-@Suite struct PairTests {
+@Suite(.runsAlone) struct PairTests {
     @Test func exchangeBothWays() throws {
         let context = TestContext()
         let (a, b) = try pair(context)

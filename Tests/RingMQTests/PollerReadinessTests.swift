@@ -4,7 +4,7 @@ import Testing
 /// What `Poller.poll` reports without waiting (timeout `.zero`): exactly the registered
 /// sockets that are ready, for exactly the registered events that hold, in registration
 /// order; closed sockets skipped; `.terminated` after terminate. Deterministic: no threads.
-@Suite struct PollerReadinessTests {
+@Suite(.runsAlone) struct PollerReadinessTests {
     @Test func tenPullsReportExactlyTheSubsetThatHoldsMessages() throws {
         let test = TestContext()
         let fixture = try PollFixture(test, name: "poll-subset")

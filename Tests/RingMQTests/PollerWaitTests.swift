@@ -9,7 +9,7 @@ import Testing
 ///
 /// Bounded: polls that must be woken carry a ``Scale/safety`` timeout (a lost wake-up returns
 /// `[]` and fails the test) or run under ``withTimeout(_:sourceLocation:_:)``.
-@Suite struct PollerWaitTests {
+@Suite(.runsAlone) struct PollerWaitTests {
     // MARK: - Woken by a message
 
     /// Index 0 is the socket the poll sleeps on; the others wake it as watchers.

@@ -14,7 +14,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
 /// `proxy(frontend:backend:capture:)`: which arguments it refuses and how, that it forwards
 /// whole messages in every direction the two types can carry, that the capture socket gets a
 /// copy of each, and that `Context.terminate()` ends it with `.terminated`.
-@Suite struct ProxyTests {
+@Suite(.runsAlone) struct ProxyTests {
     // MARK: - Refusals
 
     @Test func theSameSocketTwiceIsInvalid() throws {

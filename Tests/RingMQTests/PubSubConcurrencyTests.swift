@@ -12,7 +12,7 @@ import Testing
 /// ThreadSanitizer) and in time (sockets from a ``TestContext``, peers joined with a bounded
 /// wait). CI runs this suite under `--sanitize=thread`. Serialized: each test starts several
 /// threads, and the machine has two cores.
-@Suite(.serialized) struct PubSubConcurrencyTests {
+@Suite(.serialized, .runsAlone) struct PubSubConcurrencyTests {
     // MARK: - Fan-out
 
     @Test func onePublisherEightSubscriberThreadsFourTopics() throws {

@@ -4,7 +4,7 @@ import Testing
 /// A slow subscriber misses messages, the publisher never waits, and the other subscribers
 /// are not affected: the figures libzmq 4.3 gives over inproc (PUB HWM 10 + SUB HWM 10 →
 /// the first 20 kept), and the internal `droppedMessages` count.
-@Suite struct PubSubDropTests {
+@Suite(.runsAlone) struct PubSubDropTests {
     @Test(arguments: [true, false])
     func aFullSubscriberMissesMessagesAndTheOthersGetAll(publisherBinds: Bool) throws {
         let test = TestContext()

@@ -15,7 +15,7 @@ private func pubSub(_ test: TestContext, _ name: String = "inproc://filter") thr
 /// What a SUB lets through: byte prefixes of the first frame, `""` for everything, counted
 /// subscriptions, multipart messages filtered on their first frame and delivered whole, and
 /// queued messages dropped once an unsubscription no longer matches them.
-@Suite struct PubSubFilterTests {
+@Suite(.runsAlone) struct PubSubFilterTests {
     @Test func subscriberGetsOnlyWhatStartsWithItsPrefix() throws {
         let test = TestContext()
         let (pub, sub) = try pubSub(test)

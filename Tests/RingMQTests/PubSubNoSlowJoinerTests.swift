@@ -8,7 +8,7 @@ import Testing
 ///
 /// The threaded tests order the two sides with ``Gate``s and ``Milestone``s and then check with
 /// non-blocking calls, so a lost message is a failure at once, never a wait.
-@Suite struct PubSubNoSlowJoinerTests {
+@Suite(.runsAlone) struct PubSubNoSlowJoinerTests {
     // MARK: - One thread
 
     @Test(arguments: MeetingOrder.allCases, [true, false])

@@ -3,7 +3,7 @@ import Testing
 
 /// Which socket types may subscribe, send and receive in publish-subscribe, the messages of
 /// the errors that say no, and that a PUB never waits.
-@Suite struct PubSubSocketRulesTests {
+@Suite(.runsAlone) struct PubSubSocketRulesTests {
     @Test(arguments: [SocketType.pair, .push, .pull, .pub, .xpub])
     func onlySubAndXsubCanSubscribe(type: SocketType) throws {
         let test = TestContext()

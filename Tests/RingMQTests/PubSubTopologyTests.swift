@@ -4,7 +4,7 @@ import Testing
 /// Subscriptions as the publisher holds them (read through the internal
 /// `publisherSubscriptions`) as subscribers come and go: they reach every publisher, present
 /// and later, and leave with the subscriber when it closes or disconnects.
-@Suite struct PubSubTopologyTests {
+@Suite(.runsAlone) struct PubSubTopologyTests {
     @Test(arguments: MeetingOrder.allCases)
     func thePublisherHoldsEachSubscriptionOncePerSubscriber(order: MeetingOrder) throws {
         let test = TestContext()

@@ -12,7 +12,7 @@ private func pulls(_ context: TestContext, count: Int, receiveHighWaterMarks: [I
     }
 }
 
-@Suite struct PushPullTests {
+@Suite(.runsAlone) struct PushPullTests {
     // MARK: - PUSH: load balancing
 
     @Test func pushRoundRobinsOverItsPeers() throws {

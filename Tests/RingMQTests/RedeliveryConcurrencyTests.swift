@@ -9,7 +9,7 @@ import Testing
 /// Seeded: each worker draws how many tasks it does before it leaves, and how it leaves, from
 /// its own generator; the seed is printed on failure and can be set with `RINGMQ_SEED`.
 /// Run under ThreadSanitizer by CI.
-@Suite struct RedeliveryConcurrencyTests {
+@Suite(.runsAlone) struct RedeliveryConcurrencyTests {
     @Test(arguments: [1, 5])
     func everyAcceptedTaskIsDoneExactlyOnceWhileWorkersComeAndGo(mark: Int) throws {
         let seed = TestSeed.value(default: 0x5EED_C4A2)

@@ -8,7 +8,7 @@ import Testing
 ///
 /// Single-threaded unless a wait is the point: a close takes effect before `close()` returns,
 /// and the sender takes the messages back at its next call.
-@Suite struct RedeliveryTests {
+@Suite(.runsAlone) struct RedeliveryTests {
     /// A PUSH bound to `endpoint` and `count` PULLs connected to it, in rotation order.
     private func pushAndPulls(_ context: TestContext, _ endpoint: String, count: Int, mark: Int = 1000)
         throws -> (push: Socket, pulls: [Socket])

@@ -4,7 +4,7 @@ import Testing
 /// REP: requests fair-queued over the requesters, strict receive → send turns, the envelope
 /// stripped from each request and put back in front of its reply, and the reply routed to the
 /// requester (or dropped when it has gone).
-@Suite struct ReplyTests {
+@Suite(.runsAlone) struct ReplyTests {
     // MARK: - Fair queueing and routing back
 
     @Test func requestsAreFairQueuedOverTheRequesters() throws {

@@ -67,7 +67,7 @@ private func expectEachAnsweredOnce(
 ///
 /// CI runs this suite under `--sanitize=thread`. Serialized: each test starts up to eight
 /// threads, and the machine has two cores.
-@Suite(.serialized) struct RequestReplyConcurrencyTests {
+@Suite(.serialized, .runsAlone) struct RequestReplyConcurrencyTests {
     static let clientCount = 4
     static let workerCount = 2
 

@@ -4,7 +4,7 @@ import Testing
 /// REQ: requests round-robin over the peers, strict send → receive turns, the empty delimiter
 /// added to each request and stripped from its reply, and replies taken only from the peer the
 /// request went to.
-@Suite struct RequestTests {
+@Suite(.runsAlone) struct RequestTests {
     // MARK: - Round-robin
 
     @Test func requestsRoundRobinOverThePeers() throws {

@@ -22,7 +22,7 @@ private func routerWithDealers(
 /// ROUTER: the sender's routing id in front of every message received, routing by the first
 /// frame of every message sent, and what happens to a message it cannot deliver (unknown or
 /// full peer), with and without `routerMandatory`.
-@Suite struct RouterTests {
+@Suite(.runsAlone) struct RouterTests {
     // MARK: - Routing
 
     @Test func receivedMessagesStartWithTheSendersRoutingID() throws {

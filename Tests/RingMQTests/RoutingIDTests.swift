@@ -13,7 +13,7 @@ private func routingID(of peer: Socket, at router: Socket) throws -> Frame {
 /// Routing ids: a peer's `routingID` when set before connecting, otherwise one the ROUTER
 /// generates (unique among its peers); a duplicate refused at `connect`; an id free again once
 /// its peer has gone.
-@Suite struct RoutingIDTests {
+@Suite(.runsAlone) struct RoutingIDTests {
     // MARK: - Where the id comes from
 
     @Test func aPeerThatBindsIsKnownByItsRoutingID() throws {

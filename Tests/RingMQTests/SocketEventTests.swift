@@ -10,7 +10,7 @@ import Testing
 /// call, and the transcript up to a later `close()` shows them in call order. Reads are
 /// bounded by ``withTimeout(_:sourceLocation:_:)``: a missing event or an unfinished stream
 /// fails instead of hanging.
-@Suite struct SocketEventTests {
+@Suite(.runsAlone) struct SocketEventTests {
     @Test func bindAndUnbind() async throws {
         let test = TestContext()
         let pull = try test.socket(.pull)

@@ -13,7 +13,7 @@ import Testing
 /// (replay with `RINGMQ_SEED=…`), the step, and the last calls with their outcomes.
 /// Modelled types: PUSH, PULL, PAIR, PUB, SUB, XSUB, REQ, REP, DEALER (not XPUB or ROUTER:
 /// see `ModelWorld+PubSub.swift` and `ModelRun`).
-@Suite struct SocketModelTests {
+@Suite(.runsAlone) struct SocketModelTests {
     @Test func randomCallsAgreeWithTheModel() {
         let replay = TestSeed.value(default: 0)
         let seeds: [UInt64] = replay != 0

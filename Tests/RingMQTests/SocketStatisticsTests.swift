@@ -7,7 +7,7 @@ import Testing
 ///
 /// `queuedOut` is the reader's last published progress: exact before the reader starts and
 /// once it has drained; in between it lies between the true depth and what was sent.
-@Suite struct SocketStatisticsTests {
+@Suite(.runsAlone) struct SocketStatisticsTests {
     @Test func aNewSocketHasZeroEverywhere() throws {
         let test = TestContext()
         for type in SocketType.allCases {

@@ -1,7 +1,7 @@
 import RingMQ
 import Testing
 
-@Suite struct SocketTypeTests {
+@Suite(.runsAlone) struct SocketTypeTests {
     @Test func allElevenZeroMQTypesAreNamed() {
         #expect(SocketType.allCases.count == 11)
         #expect(SocketType.allCases.map(\.description) ==

@@ -77,7 +77,7 @@ extension SubscriptionTrie {
 /// tens of thousands of random inserts and removals over overlapping prefixes (10,000 live
 /// entries at the peak), with every return value, match and listing compared; and a
 /// 100,000-byte prefix, which must not exhaust the stack.
-@Suite struct SubscriptionTrieTests {
+@Suite(.runsAlone) struct SubscriptionTrieTests {
     @Test func randomOperationsAgreeWithANaiveModel() {
         var random = SplitMix64(seed: 0x5EED)
         var trie = SubscriptionTrie()

@@ -1,7 +1,7 @@
 import RingMQ
 import Testing
 
-@Suite struct TerminateTests {
+@Suite(.runsAlone) struct TerminateTests {
     // MARK: - Waking blocked calls
     //
     // The blocked calls wait forever, or for a minute, so only terminate() can end them within

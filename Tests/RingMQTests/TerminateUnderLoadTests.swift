@@ -16,7 +16,7 @@ import Testing
 ///
 /// A caller that terminate fails to wake is caught by the bounded join (``Scale/safety``); the
 /// first round that goes wrong is reported with its number, its mode and the call.
-@Suite(.serialized) struct TerminateUnderLoadTests {
+@Suite(.serialized, .runsAlone) struct TerminateUnderLoadTests {
     static let rounds = Scale.count(normal: 1_000, stress: 10_000, sanitized: 100)
 
     enum Mode: CustomStringConvertible {

@@ -9,7 +9,7 @@ import Darwin
 
 /// Regressions found in review: each sequence once broke PAIR exclusivity, freed memory still
 /// in use, or mishandled an extreme option value.
-@Suite struct TopologyRegressionTests {
+@Suite(.runsAlone) struct TopologyRegressionTests {
     /// A drained pipe listed for release must not outlive its connection: its address may be
     /// reused by the next pipe, which would then be released by mistake (use after free).
     @Test func aDrainedPipeIsNotReleasedTwice() throws {

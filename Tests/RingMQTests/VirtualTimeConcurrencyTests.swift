@@ -12,7 +12,7 @@ import Testing
 /// many.
 ///
 /// Run under ThreadSanitizer by CI (as is every suite).
-@Suite struct VirtualTimeConcurrencyTests {
+@Suite(.runsAlone) struct VirtualTimeConcurrencyTests {
     static let count = 100
 
     // MARK: - 100 threads

@@ -7,7 +7,7 @@ import Testing
 /// linger lasts on the clock, and is dropped (with what it queued) at the first topology change
 /// after the linger has passed: a bind 4 s later delivers the messages, a bind 6 s later
 /// finds nothing.
-@Suite struct VirtualTimeLingerTests {
+@Suite(.runsAlone) struct VirtualTimeLingerTests {
     /// Connect before bind, queue `count` numbered messages, close with `linger`.
     private func closeWithQueuedMessages(_ time: VirtualTime, endpoint: String, linger: Duration?,
                                          count: Int = 3) throws {

@@ -11,7 +11,7 @@ import Testing
 ///
 /// No sleeps: `waitForSleepers` says when the waiter has reached its wait, and `advance`
 /// wakes it before returning.
-@Suite struct VirtualTimeTests {
+@Suite(.runsAlone) struct VirtualTimeTests {
     // MARK: - Receive
 
     @Test func aBlockingReceiveTimesOutAfterThirtySecondsAndNotAfterTwentyNine() throws {

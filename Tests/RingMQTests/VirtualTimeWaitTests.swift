@@ -7,7 +7,7 @@ import Testing
 /// (or room) that arrives before the deadline wins, the registration goes, and later advances
 /// change nothing; `terminate()` wakes virtual-time waiters with `.terminated`. And the manual
 /// clock's own surface: `sleep(until:)`, `advance(to:)`, `waitForSleepers` giving up.
-@Suite struct VirtualTimeWaitTests {
+@Suite(.runsAlone) struct VirtualTimeWaitTests {
     // MARK: - No timeout: never on the clock
 
     @Test func aBlockingReceiveWithoutTimeoutIsNotOnTheClockAndNeverTimesOut() throws {

@@ -15,7 +15,7 @@ private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1
 /// Blocking calls and the peer that wakes them. The peers are real threads (``Peer``), never
 /// tasks. The sockets come from a ``TestContext``, with a long ``Scale/safety`` timeout, only so
 /// that a lost wake-up fails the test instead of hanging it.
-@Suite struct WaitingTests {
+@Suite(.runsAlone) struct WaitingTests {
     // MARK: - Woken by the peer
 
     @Test func blockingReceiveIsWokenByASendFromAnotherThread() throws {

@@ -24,7 +24,7 @@ func runWorker(jobs: Socket, results: Socket, idleTimeout: Duration) async throw
     }
 }
 
-@Suite struct WorkerTimeoutExampleTests {
+@Suite(.runsAlone) struct WorkerTimeoutExampleTests {
     /// The worker's sockets and the test's, connected, on a context whose clock the test moves.
     struct Setup {
         let clock = ManualClock()

@@ -21,7 +21,7 @@ private func connectedSub(_ test: TestContext, highWaterMark: Int = 0) throws ->
 /// subscriber, every one with `xpubVerbose`; `[0]+prefix` when the last holder unsubscribes,
 /// disconnects or closes), its PUB-like filtering, and `xpubNoDrop` (wait or fail instead of
 /// dropping for a full subscriber).
-@Suite struct XPubTests {
+@Suite(.runsAlone) struct XPubTests {
     // MARK: - Subscription messages
 
     @Test func receivesEachNewSubscriptionAndTheLastUnsubscription() throws {

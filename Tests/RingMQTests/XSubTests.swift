@@ -4,7 +4,7 @@ import Testing
 /// XSUB: subscribes by sending `[1]+prefix` and unsubscribes with `[0]+prefix` (counted like
 /// SUB's calls, which it also accepts), passes every other message it sends up to XPUBs
 /// as is, receives matching data, and does not filter on its own side.
-@Suite struct XSubTests {
+@Suite(.runsAlone) struct XSubTests {
     @Test func subscribesAndUnsubscribesBySending() throws {
         let test = TestContext()
         let pub = try test.socket(.pub)
