@@ -74,6 +74,32 @@ enum FuzzOptions {
 }
 
 extension FuzzOptions {
+    /// Sets `option`: `throwingForm`, with `setOption(_:)` (or `set(sendHighWaterMark:)` and
+    /// `set(receiveHighWaterMark:)`), else through the property, which traps on an invalid value.
+    static func set(_ option: SocketOption, on socket: Socket, throwingForm: Bool) throws {
+        guard !throwingForm else {
+            switch option {
+            case .sendHighWaterMark(let value): return try socket.set(sendHighWaterMark: value)
+            case .receiveHighWaterMark(let value): return try socket.set(receiveHighWaterMark: value)
+            default: return try socket.setOption(option)
+            }
+        }
+        switch option {
+        case .sendHighWaterMark(let value): socket.sendHighWaterMark = value
+        case .receiveHighWaterMark(let value): socket.receiveHighWaterMark = value
+        case .sendTimeout(let value): socket.sendTimeout = value
+        case .receiveTimeout(let value): socket.receiveTimeout = value
+        case .linger(let value): socket.linger = value
+        case .routingID(let value): socket.routingID = value
+        case .routerMandatory(let value): socket.routerMandatory = value
+        case .conflate(let value): socket.conflate = value
+        case .xpubVerbose(let value): socket.xpubVerbose = value
+        case .xpubNoDrop(let value): socket.xpubNoDrop = value
+        case .invertMatching(let value): socket.invertMatching = value
+        case .redeliverUnread(let value): socket.redeliverUnread = value
+        }
+    }
+
     /// Whether the socket's property now holds the value `option` set.
     static func readsBack(_ option: SocketOption, on socket: Socket) -> Bool {
         switch option {

@@ -29,8 +29,14 @@ extension FuzzWorld {
         case .setOption(let slot, let option):
             guard let socket = sockets[slot] else { return }
             if case .routingID(let id?) = option { known.insert(id) }
-            if call("setOption", expectation(slot), { try socket.setOption(option) }) != nil {
+            let accepted: Void? = call("setOption", expectation(slot)) {
+                try FuzzOptions.set(option, on: socket, throwingForm: true)
+            }
+            if accepted != nil {
                 require(FuzzOptions.readsBack(option, on: socket), "\(option) was set but does not read back")
+                // Accepted, so valid: the property setter (which traps on an invalid value) takes it too.
+                try? FuzzOptions.set(option, on: socket, throwingForm: false)
+                require(FuzzOptions.readsBack(option, on: socket), "\(option) was assigned but does not read back")
             }
         case .send(let slot, let message, let blocking):
             guard let socket = sockets[slot] else { return }
