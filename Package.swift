@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RingMQTesting", targets: ["RingMQTesting"]),
         .executable(name: "ringmq-bench", targets: ["ringmq-bench"]),
         .executable(name: "Playground", targets: ["Playground"]),
+        .executable(name: "ringmq-fuzz", targets: ["ringmq-fuzz"]),
     ],
     targets: [
         // MARK: - Library
@@ -37,10 +38,25 @@ let package = Package(
             dependencies: ["RingMQ"]
         ),
 
+        // MARK: - Fuzzing
+        // The fuzz driver: bytes decoded into RingMQ calls, checked against the contract.
+        .target(
+            name: "RingMQFuzzing",
+            dependencies: ["RingMQ", "RingMQTesting"]
+        ),
+        // libFuzzer's entry point, declared for a build with -sanitize=fuzzer.
+        .target(name: "CLibFuzzer"),
+        // Replays inputs; built with -sanitize=fuzzer -DRINGMQ_LIBFUZZER, the libFuzzer target
+        // (commands in Docs/Reliability.md).
+        .executableTarget(
+            name: "ringmq-fuzz",
+            dependencies: ["RingMQFuzzing", "CLibFuzzer"]
+        ),
+
         // MARK: - Tests
         .testTarget(
             name: "RingMQTests",
-            dependencies: ["RingMQ", "RingMQTesting"]
+            dependencies: ["RingMQ", "RingMQTesting", "RingMQFuzzing"]
         ),
         .testTarget(
             name: "BenchTests",
@@ -50,7 +66,7 @@ let package = Package(
 )
 
 for target in package.targets where target.type != .system {
-    guard target.name != "CRingMQShims" else { continue }
+    guard target.name != "CRingMQShims", target.name != "CLibFuzzer" else { continue }
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

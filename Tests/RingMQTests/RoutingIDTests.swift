@@ -1,4 +1,5 @@
 import RingMQ
+import RingMQTesting
 import Testing
 
 /// The routing id `router` knows `peer` by: `peer` sends a probe, the ROUTER reads its first
@@ -246,5 +247,56 @@ private func routingID(of peer: Socket, at router: Socket) throws -> Frame {
         #expect(try drain(dealers[0]) == ["for the first"])
         #expect(try dealers[1].tryReceive() == nil)
         #expect(try dealers[1].trySend("no peer") == false)
+    }
+
+    // MARK: - An id taken over by a new peer
+
+    /// A departed peer's id is free at once, but the ROUTER keeps that peer's connection until
+    /// it has read what the peer sent. Leaving that old connection used to drop the route of
+    /// whichever peer had the id by then: after `disconnect` from the old peer's endpoint, the
+    /// ROUTER could no longer reach the new one (`.hostUnreachable`, or a silent drop).
+    @Test func disconnectingFromAGonePeerKeepsTheRouteOfTheNewPeerWithItsID() throws {
+        let context = TestContext()
+        let router = try context.socket(.router)
+        router.routerMandatory = true
+        let first = try context.socket(.dealer)
+        first.routingID = "A"
+        try first.bind("inproc://first")
+        try router.connect("inproc://first")
+        try first.send("unread")
+        first.close()
+        let second = try context.socket(.dealer)
+        second.routingID = "A"
+        try second.bind("inproc://second")
+        try router.connect("inproc://second")
+        try router.disconnect("inproc://first")
+        try router.send(["A", "to the second"])
+        #expect(try drain(second) == ["to the second"])
+        #expect(try drain(router) == [], "what the first peer sent went with the disconnect")
+    }
+
+    /// The same through the other way a ROUTER lets go of a connection: its peer leaving. A
+    /// DEALER that queued a message and closed before any bind delivers it when the ROUTER
+    /// binds, under its id, without holding the id; a live peer then takes the id. Detaching
+    /// the old connection used to drop the live peer's route too.
+    @Test func aDepartedConnectionUnderTheSameIDLeavingKeepsTheLivePeersRoute() throws {
+        let context = TestContext()
+        let early = try context.socket(.dealer)
+        early.routingID = "A"
+        try early.connect("inproc://early")
+        try early.send("before the bind")
+        early.close()
+        let router = try context.socket(.router)
+        router.routerMandatory = true
+        try router.bind("inproc://early")
+        try router.bind("inproc://live")
+        let live = try context.socket(.dealer)
+        live.routingID = "A"
+        try live.connect("inproc://live")
+        try live.send("from the live peer")
+        try Faults.detachPeers(of: router, endpoint: "inproc://early")
+        try router.send(["A", "to the live peer"])
+        #expect(try drain(live) == ["to the live peer"])
+        #expect(Set(try drain(router)) == [["A", "before the bind"], ["A", "from the live peer"]])
     }
 }

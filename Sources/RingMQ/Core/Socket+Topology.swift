@@ -358,7 +358,7 @@ extension Socket {
             if takingBackUnread { takeBackUnread(from: outbound) }
         }
         if type == .router, let id = attachment.routingID {
-            state.pointee.routes.removeRoute(id)
+            state.pointee.routes.removeRoute(id, writer: attachment.outbound)
         }
         if let inbound = attachment.inbound {
             state.pointee.inbound.markDetached(inbound.id)
@@ -373,7 +373,7 @@ extension Socket {
         if type.isPublisher { return dropSubscriber(attachment.connection) }
         state.pointee.latestSlots.removeAll { $0.connection === attachment.connection }
         if type == .router, let id = attachment.routingID {
-            state.pointee.routes.remove(id, reader: attachment.inbound)
+            state.pointee.routes.remove(id, writer: attachment.outbound, reader: attachment.inbound)
         }
         if let outbound = attachment.outbound { state.pointee.outbound.remove(outbound.id) }
         if let inbound = attachment.inbound { state.pointee.inbound.remove(inbound.id) }

@@ -13,9 +13,15 @@ struct RoutingTable {
         if let reader { ids[reader.id] = id }
     }
 
-    /// The peer has gone: nothing more can be sent to it; what it sent is still read.
-    mutating func removeRoute(_ id: Frame) {
-        writers[id] = nil
+    /// The peer writing through `writer` has gone: nothing more can be sent to it; what it
+    /// sent is still read.
+    ///
+    /// Only if `id` still routes to `writer`: the registry frees a peer's id when it leaves,
+    /// before this socket hears of it, so by then another peer may be routed by the same id
+    /// (a peer that took it over, adopted first, or a departed peer's connection still being
+    /// drained); its route must stay.
+    mutating func removeRoute(_ id: Frame, writer: PipeWriter?) {
+        if let writer, writers[id]?.id == writer.id { writers[id] = nil }
     }
 
     /// Forgets the inbound pipes that have been released.
@@ -23,8 +29,10 @@ struct RoutingTable {
         for source in released { ids[source] = nil }
     }
 
-    mutating func remove(_ id: Frame, reader: PipeReader?) {
-        writers[id] = nil
+    /// Forgets a connection this socket is leaving: its route (as ``removeRoute(_:writer:)``,
+    /// only if `id` still routes to `writer`) and its inbound pipe.
+    mutating func remove(_ id: Frame, writer: PipeWriter?, reader: PipeReader?) {
+        removeRoute(id, writer: writer)
         if let reader { ids[reader.id] = nil }
     }
 
