@@ -163,6 +163,54 @@ import Testing
         #expect(try drainNumbers(pull) == [1, 3, 0, 2, 4])
     }
 
+    // Regression (found by ChurnStressTests): a disconnect of a connect still waiting for its
+    // bind dropped what the sender had queued on it, silently, although `send` had accepted it.
+
+    @Test func disconnectingBeforeTheBindTakesBackWhatWasQueuedForIt() throws {
+        let context = TestContext()
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://redeliver-formed-2")
+        let push = try context.socket(.push)
+        try push.connect("inproc://redeliver-pending-2")   // nothing bound there yet
+        try push.connect("inproc://redeliver-formed-2")
+        for n in 0..<4 { try push.send(numbered(n)) }     // 0 2 wait for the bind; 1 3 to the PULL
+        try push.disconnect("inproc://redeliver-pending-2")
+        try push.send(numbered(4))
+        #expect(try drainNumbers(pull) == [1, 3, 0, 2, 4])
+        #expect(push.statistics.messagesRedelivered == 2)
+        let late = try context.socket(.pull)
+        try late.bind("inproc://redeliver-pending-2")     // nothing reaches it: the connect is gone
+        #expect(try late.tryReceive() == nil)
+    }
+
+    @Test func aREQDisconnectingBeforeTheBindResendsItsRequest() throws {
+        let context = TestContext()
+        let rep = try context.socket(.rep)
+        try rep.bind("inproc://redeliver-req-formed")
+        let req = try context.socket(.req)
+        try req.connect("inproc://redeliver-req-pending")  // first in the rotation: gets the request
+        try req.connect("inproc://redeliver-req-formed")
+        try req.send("question")
+        try req.disconnect("inproc://redeliver-req-pending")
+        #expect(try rep.tryReceive() == "question", "resent to the formed connection by the disconnect")
+        try rep.send("answer")
+        #expect(try req.receive() == "answer")
+    }
+
+    @Test func withoutRedeliveryADisconnectBeforeTheBindDropsWhatWasQueued() throws {
+        let context = TestContext()
+        let push = try context.socket(.push)
+        push.redeliverUnread = false
+        try push.connect("inproc://redeliver-pending-off")
+        #expect(try fill(push, limit: 3) == 3)
+        try push.disconnect("inproc://redeliver-pending-off")
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://redeliver-pending-off")
+        try push.connect("inproc://redeliver-pending-off")
+        try push.send(numbered(9))
+        #expect(try drainNumbers(pull) == [9])
+    }
+
     // MARK: - Faults
 
     /// `Faults.detachPeers` ends the connections as if the peers had gone, but the faulted

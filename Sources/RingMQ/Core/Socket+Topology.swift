@@ -175,6 +175,9 @@ extension Socket {
 
     /// Drops this socket's connections to `inproc://NAME`. Messages already sent on them stay
     /// receivable by the peer; messages the peer had queued for this socket are dropped.
+    /// Messages queued on a connection still waiting for its bind have no peer to stay with: a
+    /// PUSH, DEALER or REQ takes them back and sends them to its other peers
+    /// (``redeliverUnread``); other types, or with that option off, drop them.
     ///
     /// - Throws: ``RingMQError/endpointNotFound(_:)`` when this socket has not connected to it;
     ///   ``RingMQError/invalidEndpoint(_:)``; ``RingMQError/socketClosed``;
@@ -189,12 +192,23 @@ extension Socket {
         }
         if port.mailbox.hasCommands { processCommands() }
         let leaving = state.pointee.attachments.filter { !$0.asBinder && $0.connection.endpoint == name }
+        var neverFormed: [PipeWriter] = []
         context.registry.withLock { registry in
             for attachment in leaving {
+                // Decided under the lock, as a bind forms pending connections under it.
+                if attachment.connection.binder == nil, !attachment.peerGone, let outbound = attachment.outbound {
+                    neverFormed.append(outbound)
+                }
                 release(attachment, closing: false, registry: &registry)
             }
         }
         for attachment in leaving { forget(attachment) }
+        // A connect still waiting for its bind: nobody has read what this socket queued on it,
+        // and now nobody will (`release` took it out of the pending list), so this socket takes
+        // it back, as from a peer that left it unread, instead of dropping messages `send`
+        // accepted (found by the churn stress test; the refused-at-bind case already did this).
+        for pipe in neverFormed { takeBackUnread(from: pipe) }
+        if !state.pointee.returned.isEmpty { _ = resendReturned() }
         state.pointee.connected.remove(name)
     }
 

@@ -18,8 +18,9 @@ struct ModelError: Error {
 /// - PAIR is exclusive: `.addressInUse` for a second peer, `.invalidState` for a PAIR that has
 ///   its peer (or a connect waiting for its bind) and connects again;
 /// - unbind removes the name only; disconnect drops this socket's connections to the name
-///   (with what the peer had sent it); close keeps what the socket sent receivable, and what
-///   it queued before any bind waits for the bind unless `linger` is zero.
+///   (with what the peer had sent it; what it queued on a connect still waiting for its bind,
+///   it takes back if it redelivers); close keeps what the socket sent receivable, and what it
+///   queued before any bind waits for the bind unless `linger` is zero.
 ///
 /// Messages taken back from a departed peer (redelivery) are in `ModelWorld+Transfer.swift`.
 final class ModelWorld {
@@ -163,8 +164,17 @@ final class ModelWorld {
         guard socket.connected.contains(endpoint) else { throw ModelError(kind: .endpointNotFound) }
         try processCommands(socket)
         let leaving = socket.attachments.filter { !$0.asBinder && $0.connection.endpoint == endpoint }
+        let neverFormed = leaving.filter { $0.peer == nil && !$0.peerGone }.compactMap(\.outbound)
         for attachment in leaving { release(socket, attachment, closing: false) }
         for attachment in leaving { forget(socket, attachment) }
+        // A connect still waiting for its bind: nobody read what the socket queued on it, so
+        // the socket takes it back (if it redelivers) and sends it to its other peers.
+        if socket.options.redeliverUnread {
+            for pipe in neverFormed {
+                while let message = pipe.take() { socket.returned.append(message) }
+            }
+        }
+        if !socket.returned.isEmpty { _ = try resendReturned(socket) }
         socket.connected.remove(endpoint)
     }
 
