@@ -78,7 +78,7 @@ extension ChurnStressTests {
             pair.sendTimeout = .milliseconds(1)      // to read while no visitor has room
             pair.receiveTimeout = .milliseconds(1)
             try pair.bind(endpoint)
-            var unboundFor = 0
+            var churn = RebindChurn(endpoint, oneIn: 64)
             var paused = false   // from an "ack" to the next "hello": nothing to send to
             var ended = false
             var stall = ProgressWatch.Stall()
@@ -102,16 +102,8 @@ extension ChurnStressTests {
                     log.stalled = true
                     break
                 }
-                if unboundFor > 0 {
-                    unboundFor -= 1
-                    if unboundFor == 0 {
-                        try pair.bind(endpoint)
-                        log.rebinds += 1
-                    }
-                } else if random.oneIn(64) {
-                    try pair.unbind(endpoint)
-                    unboundFor = Int.random(in: 1...8, using: &random)
-                }
+                _ = try churn.step(pair, using: &random)
+                log.rebinds = churn.rebinds
                 if !paused {
                     do {
                         try pair.send(pairMessage(.data, log.sent))

@@ -59,19 +59,12 @@ extension ChurnStressTests {
                 push.sendHighWaterMark = marks.randomElement(using: &random)!
                 push.sendTimeout = .milliseconds(2)   // to churn while no consumer has room
                 try push.bind(churnSource(p))
-                var unboundFor = 0   // 0: bound; else send attempts left before binding again
+                var source = RebindChurn(churnSource(p), oneIn: 48)   // consumers that connect meanwhile wait for the bind
                 var atSink = false
                 var sequence = 0
                 // `finished` opens early only if a message arrived twice: stop then too.
                 while sequence < perProducer, !finished.isOpened {
-                    if unboundFor > 0 {
-                        unboundFor -= 1
-                        if unboundFor == 0 { try push.bind(churnSource(p)) }
-                    } else if random.oneIn(48) {
-                        // Consumers that connect meanwhile wait for the bind.
-                        try push.unbind(churnSource(p))
-                        unboundFor = Int.random(in: 1...8, using: &random)
-                    }
+                    _ = try source.step(push, using: &random)
                     if random.oneIn(24) {
                         if atSink { try push.disconnect(sink) } else { try push.connect(sink) }
                         atSink.toggle()
@@ -84,7 +77,7 @@ extension ChurnStressTests {
                         // Not accepted: send the same message again.
                     }
                 }
-                if unboundFor > 0 { try push.bind(churnSource(p)) }
+                try source.bindIfUnbound(push)
                 // What departing consumers leave unread comes back to this socket and goes out
                 // again at its next call: keep calling until everything has arrived.
                 var pacer = ProgressWatch.Pacer()
@@ -148,18 +141,9 @@ extension ChurnStressTests {
             pull.receiveHighWaterMark = marks.randomElement(using: &random)!
             pull.receiveTimeout = .milliseconds(2)
             try pull.bind(sink)
-            var unboundFor = 0   // 0: bound; else receive calls left before binding again
+            var churn = RebindChurn(sink, oneIn: 32)
             while !finished.isOpened {
-                if unboundFor > 0 {
-                    unboundFor -= 1
-                    if unboundFor == 0 {
-                        try pull.bind(sink)
-                        log.rebinds += 1
-                    }
-                } else if random.oneIn(32) {
-                    try pull.unbind(sink)
-                    unboundFor = Int.random(in: 1...8, using: &random)
-                }
+                _ = try churn.step(pull, using: &random)
                 do {
                     log.record(try pull.receive())
                     received.increment()
@@ -167,6 +151,7 @@ extension ChurnStressTests {
                     continue
                 }
             }
+            log.rebinds = churn.rebinds
             while let extra = try pull.tryReceive() { log.record(extra) }
             return log
         }
@@ -178,17 +163,9 @@ extension ChurnStressTests {
         let consumerLogs = findings.join(consumers + [binder], "consumer").compactMap { $0 }
         findings.expect(complete, "\(received.current) of the \(total) messages accepted arrived (then no progress)")
 
-        var seen = Array(repeating: [UInt8](repeating: 0, count: perProducer), count: producerCount)
-        var unknown = consumerLogs.map(\.malformed).reduce(0, +)
-        for log in consumerLogs {
-            for (sender, sequence) in log.tags {
-                guard seen.indices.contains(sender), seen[sender].indices.contains(sequence) else {
-                    unknown += 1
-                    continue
-                }
-                seen[sender][sequence] &+= 1
-            }
-        }
+        var (seen, unknown) = count(consumerLogs.flatMap { $0.tags.map { ($0.sender, $0.sequence) } },
+                                    senders: producerCount, perSender: perProducer)
+        unknown += consumerLogs.map(\.malformed).reduce(0, +)
         let missing = messages(in: seen) { $0 == 0 }
         let duplicated = messages(in: seen) { $0 > 1 }
         findings.expect(missing.isEmpty, "\(missing.count) accepted messages never arrived, first \(missing.prefix(5))")

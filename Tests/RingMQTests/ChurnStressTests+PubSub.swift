@@ -43,7 +43,7 @@ extension ChurnStressTests {
                 }
                 var pub = try open()
                 var generation = 0
-                var unboundFor = 0
+                var churn = RebindChurn(churnPublisher(p), oneIn: 256, longestGap: 16)
                 var stall = ProgressWatch.Stall()
                 var pacer = ProgressWatch.Pacer()
                 for sequence in 0..<perPublisher {
@@ -56,13 +56,8 @@ extension ChurnStressTests {
                         pacer.pause()
                     }
                     stall.progressed()
-                    if unboundFor > 0 {
-                        unboundFor -= 1
-                        if unboundFor == 0 { try pub.bind(churnPublisher(p)) }
-                    } else if random.oneIn(256) {
-                        try pub.unbind(churnPublisher(p))   // subscribers that connect now wait for the bind
-                        unboundFor = Int.random(in: 1...16, using: &random)
-                    } else if random.oneIn(512) {
+                    // Subscribers that connect while it is unbound wait for the bind.
+                    if try !churn.step(pub, using: &random), random.oneIn(512) {
                         pub.close()   // what it queued stays readable; its subscribers must reconnect
                         pub = try open()
                         generation += 1

@@ -173,17 +173,9 @@ extension ChurnStressTests {
             findings.expect(log.unanswered == nil, "client \(c) got no reply to request \(log.unanswered ?? -1)")
             findings.expect(log.wrong.isEmpty, "client \(c) got wrong replies to \(log.wrong.prefix(5))")
         }
-        var answers = Array(repeating: [UInt8](repeating: 0, count: perClient), count: clientCount)
-        var unknown = workerLogs.map(\.malformed).reduce(0, +)
-        for log in workerLogs {
-            for (client, sequence) in log.answered {
-                guard answers.indices.contains(client), answers[client].indices.contains(sequence) else {
-                    unknown += 1
-                    continue
-                }
-                answers[client][sequence] &+= 1
-            }
-        }
+        var (answers, unknown) = count(workerLogs.flatMap { $0.answered.map { ($0.client, $0.sequence) } },
+                                       senders: clientCount, perSender: perClient)
+        unknown += workerLogs.map(\.malformed).reduce(0, +)
         let unanswered = messages(in: answers) { $0 == 0 }
         let twice = messages(in: answers) { $0 > 1 }
         findings.expect(unanswered.isEmpty,

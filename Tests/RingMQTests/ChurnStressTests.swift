@@ -20,6 +20,21 @@ import Testing
 /// `+RequestReply`, `+PubSub`, `+Pair`. Serialized: a test starts up to nine threads, and the
 /// machine has two cores.
 @Suite(.serialized, .runsAlone) struct ChurnStressTests {
+    /// How many times each message (sender, sequence) was seen in `tags`, and how many tags
+    /// name no message that was sent.
+    static func count(_ tags: [(Int, Int)], senders: Int, perSender: Int) -> (seen: [[UInt8]], unknown: Int) {
+        var seen = Array(repeating: [UInt8](repeating: 0, count: perSender), count: senders)
+        var unknown = 0
+        for (sender, sequence) in tags {
+            guard seen.indices.contains(sender), seen[sender].indices.contains(sequence) else {
+                unknown += 1
+                continue
+            }
+            seen[sender][sequence] &+= 1
+        }
+        return (seen, unknown)
+    }
+
     /// "(sender, sequence)" of the messages whose receive count satisfies `condition`.
     static func messages(in seen: [[UInt8]], where condition: (UInt8) -> Bool) -> [String] {
         seen.enumerated().flatMap { sender, counts in

@@ -19,7 +19,7 @@ import Testing
         let names = ["inproc://shared-a", "inproc://shared-b", "inproc://shared-c"]
         var delivered = 0
         for round in 0..<Self.cases {
-            let where_ = "seed \(hex(seed)), round \(round)"
+            let where_ = "\(TestSeed.replay(seed)); round \(round)"
             let contexts = (0..<3).map { _ in Context() }
             defer { for context in contexts { context.terminate() } }
             var pullers: [(context: Int, socket: Socket)] = []
@@ -70,7 +70,7 @@ import Testing
                 if !bindersHere { #expect(pusher.socket.statistics.peers == 0, "\(where_): a PUSH found a peer in another context") }
             }
         }
-        #expect(delivered > 0, "seed \(hex(seed)): no connection formed in any round, so nothing was tested")
+        #expect(delivered > 0, "\(TestSeed.replay(seed)): no connection formed in any round, so nothing was tested")
     }
 
     // MARK: - Subscriptions
@@ -84,7 +84,7 @@ import Testing
         let seed = TestSeed.value(default: 0x5B_5C1B)
         var random = SplitMix64(seed: seed)
         for round in 0..<Self.cases {
-            let where_ = "seed \(hex(seed)), round \(round)"
+            let where_ = "\(TestSeed.replay(seed)); round \(round)"
             let context = Context()
             defer { context.terminate() }
             let pub = try context.socket(.pub)
@@ -193,11 +193,7 @@ import Testing
         let (received, wrong) = try subscriber.join().get()
         done.open()
         _ = try publisher.join().get()
-        #expect(received > 0, "seed \(hex(seed)): nothing received")
-        #expect(wrong.isEmpty, "seed \(hex(seed)): unmatched messages received: \(wrong.prefix(5))")
+        #expect(received > 0, "\(TestSeed.replay(seed)): nothing received")
+        #expect(wrong.isEmpty, "\(TestSeed.replay(seed)): unmatched messages received: \(wrong.prefix(5))")
     }
-}
-
-private func hex(_ seed: UInt64) -> String {
-    "0x" + String(seed, radix: 16) + " (replay with RINGMQ_SEED=0x\(String(seed, radix: 16)))"
 }

@@ -21,10 +21,7 @@ struct ChurnFindings {
     }
 
     /// "seed 0x…; replay with RINGMQ_SEED=0x…": the prefix of every problem.
-    var replay: String {
-        let hex = "0x" + String(seed, radix: 16, uppercase: true)
-        return "seed \(hex); replay with RINGMQ_SEED=\(hex)"
-    }
+    var replay: String { TestSeed.replay(seed) }
 
     /// Notes `problem` unless `condition` holds.
     mutating func expect(_ condition: Bool, _ problem: @autoclosure () -> String) {

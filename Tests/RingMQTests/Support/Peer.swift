@@ -158,7 +158,8 @@ private func parkingState(threadID id: Int32) -> ParkingState {
     return wchan.contains("futex") ? .onFutex : .sleeping
 }
 
-private func readSmallFile(_ path: String) -> String? {
+/// The start (up to 1 KiB) of a small file such as one of `/proc`, or `nil` if it cannot be read.
+func readSmallFile(_ path: String) -> String? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { Glibc.close(fd) }
