@@ -110,8 +110,10 @@ public struct Poller: Sendable {
             }
             await ParkedTask.park(on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),
                                   deadline: deadline) {
-                open.contains { $0.socket.context.isTerminated || $0.socket.port.mailbox.hasCommands }
-                    || ((try? Poller.readyItems(open).isEmpty) == false)
+                // readyItems applies every socket's commands (a command posted since is news to
+                // look at) and throws once a context has terminated (resume to throw it).
+                guard let items = try? Poller.readyItems(open) else { return true }
+                return !items.isEmpty || open.contains { $0.socket.port.mailbox.hasCommands }
             }
         }
     }
@@ -140,6 +142,8 @@ extension Socket {
         enter(.poll)
         defer { leave() }
         guard !state.pointee.closed else { return [] }
+        // Whatever it is polled for, apply its commands: a poll must not wake for them again.
+        catchUp()
         var events: Poller.Events = []
         if wanted.contains(.readable), type.canReceive, hasIncoming() { events.insert(.readable) }
         if wanted.contains(.writable), type.canSend, hasRoom(for: nil) { events.insert(.writable) }

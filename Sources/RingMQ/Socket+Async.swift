@@ -10,9 +10,12 @@ extension Socket {
     /// Sends `message`, suspending the task (never blocking its thread) while every eligible
     /// peer queue is full or there is no peer.
     ///
-    /// Honours ``sendTimeout`` and ``Context/terminate()`` like ``send(_:)``. If the task is
-    /// cancelled while it waits, this throws `CancellationError` and the message has not been
-    /// sent.
+    /// Honours ``sendTimeout`` and ``Context/terminate()`` like ``send(_:)``.
+    ///
+    /// Cancellation interrupts only the waiting: a message that can go out without waiting
+    /// goes out, even from a task already cancelled, so a stage that was cancelled while it
+    /// held a message still hands it on when there is room. Only when it would have to wait
+    /// does a cancelled send throw `CancellationError`, and then the message has not been sent.
     ///
     /// - Throws: `CancellationError`; ``RingMQError/timedOut``; and the errors of ``send(_:)``.
     public func send(_ message: Message) async throws {
@@ -20,8 +23,10 @@ extension Socket {
         defer { leave() }
         let deadline = context.deadline(after: state.pointee.options.sendTimeout)
         while true {
-            try Task.checkCancellation()
             if try deliver(message, timeout: .zero) { return }
+            // Cancellation is checked only once the message could not go out: a cancelled
+            // stage loop must not lose the message it holds when downstream has room.
+            try Task.checkCancellation()
             if deadline.hasPassed { throw RingMQError.timedOut }
             if try deliverAfterBriefSpin(message) { return }
             await ParkedTask.park(on: port.signal, deadline: deadline) {

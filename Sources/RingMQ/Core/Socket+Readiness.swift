@@ -9,7 +9,9 @@ import Synchronization
 extension Socket {
     /// Waits until `ready()` is true (`true`), or the deadline passes (`false`). `ready` is
     /// re-checked after every wake-up of any of `sockets`; it throws to end the wait (for
-    /// example ``RingMQError/terminated``).
+    /// example ``RingMQError/terminated``). `ready` must apply the pending commands of every
+    /// socket of `sockets` (``catchUp()``): a command left pending keeps the socket's mailbox
+    /// flag set, and the wait would go round without sleeping.
     static func waitUntil(_ sockets: [Socket], deadline: Deadline, ready: () throws -> Bool) throws -> Bool {
         var spin = SpinPolicy(expectingReply: false)
         while true {
@@ -22,10 +24,16 @@ extension Socket {
             defer { unregisterWatchers(sockets.dropFirst().map(\.port.signal), keys: keys) }
             let alarm = deadline.arm(waking: sockets[0].port.signal)
             defer { alarm?.cancel() }
-            let isReady = try sockets.contains { $0.port.mailbox.hasCommands } || ready()
+            let isReady = try ready()
             if isReady || deadline.hasPassed {
                 Signal.cancelWait(home, key: homeKey)
                 return isReady
+            }
+            // A command posted since `ready()` applied them: apply it and decide again. Never
+            // report it as readiness, which would end the wait with nothing ready.
+            if sockets.contains(where: { $0.port.mailbox.hasCommands }) {
+                Signal.cancelWait(home, key: homeKey)
+                continue
             }
             Signal.wait(home, key: homeKey, timeout: deadline.sleepLimit)
         }
@@ -47,10 +55,14 @@ extension Socket {
         }
     }
 
-    /// Whether one of `readable` has a message; throws ``RingMQError/terminated`` when the
-    /// context of any socket of `readable` or `others` has terminated.
+    /// Whether one of `readable` has a message, after applying the pending commands of
+    /// `others` too; throws ``RingMQError/terminated`` when the context of any socket of
+    /// `readable` or `others` has terminated.
     static func anyReadable(_ readable: [Socket], others: [Socket]) throws -> Bool {
-        for socket in others where socket.context.isTerminated { throw RingMQError.terminated }
+        for socket in others {
+            if socket.context.isTerminated { throw RingMQError.terminated }
+            socket.catchUp()
+        }
         for socket in readable {
             if socket.context.isTerminated { throw RingMQError.terminated }
             if socket.hasIncoming() { return true }
