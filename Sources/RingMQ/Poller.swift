@@ -62,6 +62,7 @@ public struct Poller: Sendable {
     /// the time ran out.
     ///
     /// - Throws: ``RingMQError/terminated`` when a registered socket's context terminates.
+    @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool: write 'try await poller.poll(timeout:)', which suspends the task; in top-level code, move the call into an async function or a Task")
     public func poll(timeout: Duration?) throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosedForPolling }
         var ready: [Item] = []
@@ -70,6 +71,7 @@ public struct Poller: Sendable {
             return !ready.isEmpty
         }
         if try check() || timeout == .zero { return ready }
+        BlockingCallCheck.check("Poller.poll(timeout:)")
         guard !open.isEmpty else {
             // Nothing can become ready: wait out the timeout (at once without one).
             let deadline = Deadline(timeout: timeout, on: registrations.first?.socket.context.time)
@@ -87,7 +89,7 @@ public struct Poller: Sendable {
             return []
         }
         let deadline = open[0].socket.context.deadline(after: timeout)
-        _ = try Socket.waitUntil(open.map(\.socket), deadline: deadline, ready: check)
+        _ = try Socket.waitUntil(open.map(\.socket), deadline: deadline, call: "Poller.poll(timeout:)", ready: check)
         return ready
     }
 
@@ -97,6 +99,10 @@ public struct Poller: Sendable {
     public func poll(timeout: Duration?) async throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosedForPolling }
         let deadline = Deadline(timeout: timeout, on: (open.first ?? registrations.first)?.socket.context.time)
+        // On a manual clock, the clock settles the outcome when it passes the deadline.
+        var decision: ClockDecision?
+        defer { decision?.finish() }
+        let safety = SafetyLimit(deadline)
         while true {
             try Task.checkCancellation()
             let ready = try Poller.readyItems(open)
@@ -104,17 +110,22 @@ public struct Poller: Sendable {
             guard let home = open.first?.socket else {
                 // Nothing can become ready: wait out the timeout (at once without one).
                 if timeout != nil {
-                    await ParkedTask.park(on: Signal(), deadline: deadline) { false }
+                    _ = await ParkedTask.park(on: Signal(), deadline: deadline) { false }
                 }
                 return []
             }
-            await ParkedTask.park(on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),
-                                  deadline: deadline) {
+            if decision == nil { decision = deadline.decision(waking: home.port.signal) }
+            let stillWaiting = await ParkedTask.park(
+                on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),
+                deadline: deadline, decision: decision, safety: safety
+            ) {
                 // readyItems applies every socket's commands (a command posted since is news to
                 // look at) and throws once a context has terminated (resume to throw it).
                 guard let items = try? Poller.readyItems(open) else { return true }
                 return !items.isEmpty || open.contains { $0.socket.port.mailbox.hasCommands }
             }
+            if !stillWaiting { return [] }
+            safety?.check(Socket.describe("Poller.poll(timeout:)", open.map(\.socket)))
         }
     }
 

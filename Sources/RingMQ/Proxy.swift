@@ -27,6 +27,7 @@
 ///   are the same; ``RingMQError/operationNotSupported(_:)`` when neither direction can be
 ///   forwarded, or `capture` cannot send; ``RingMQError/timedOut`` when a send waits longer
 ///   than the receiving side's ``Socket/sendTimeout``; ``RingMQError/socketClosed``.
+@available(*, noasync, message: "proxy(frontend:backend:capture:) blocks its thread for as long as it runs: start it on a thread of your own, never in a task")
 public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) throws -> Never {
     guard frontend !== backend else {
         throw RingMQError.invalidState("proxy needs two different sockets as frontend and backend")
@@ -44,6 +45,7 @@ public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) thr
     if let capture, !capture.type.canSend {
         throw RingMQError.operationNotSupported("the capture socket must be able to send; \(capture.type) cannot")
     }
+    BlockingCallCheck.check("proxy(frontend:backend:capture:)")
     let sockets = [frontend, backend] + (capture.map { [$0] } ?? [])
     for socket in sockets { socket.enter(.proxy) }
     defer { for socket in sockets { socket.leave() } }
@@ -57,7 +59,8 @@ public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) thr
         if forward { moved = try relay(from: frontend, to: backend, capture: capture) || moved }
         if backward { moved = try relay(from: backend, to: frontend, capture: capture) || moved }
         if !moved {
-            _ = try Socket.waitUntil(watched + others, deadline: Deadline(timeout: nil)) {
+            _ = try Socket.waitUntil(watched + others, deadline: Deadline(timeout: nil),
+                                     call: "proxy(frontend:backend:capture:)") {
                 try Socket.anyReadable(watched, others: others)
             }
         }

@@ -22,6 +22,11 @@ extension Socket {
         enter(.send)
         defer { leave() }
         let deadline = context.deadline(after: state.pointee.options.sendTimeout)
+        // On a manual clock, the clock settles the outcome when it passes the deadline; made at
+        // the first park, so that a call that does not wait never shows as a sleeper.
+        var decision: ClockDecision?
+        defer { decision?.finish() }
+        let safety = SafetyLimit(deadline)
         while true {
             if try deliver(message, timeout: .zero) { return }
             // Cancellation is checked only once the message could not go out: a cancelled
@@ -29,9 +34,14 @@ extension Socket {
             try Task.checkCancellation()
             if deadline.hasPassed { throw RingMQError.timedOut }
             if try deliverAfterBriefSpin(message) { return }
-            await ParkedTask.park(on: port.signal, deadline: deadline) {
+            if decision == nil { decision = deadline.decision(waking: port.signal) }
+            let stillWaiting = await ParkedTask.park(
+                on: port.signal, deadline: deadline, decision: decision, safety: safety
+            ) {
                 context.isTerminated || port.mailbox.hasCommands || hasRoom(for: message)
             }
+            if !stillWaiting { throw RingMQError.timedOut }
+            safety?.check(waiterDescription)
         }
     }
 
@@ -56,14 +66,22 @@ extension Socket {
         enter(.receive)
         defer { leave() }
         let deadline = context.deadline(after: state.pointee.options.receiveTimeout)
+        var decision: ClockDecision?
+        defer { decision?.finish() }
+        let safety = SafetyLimit(deadline)
         while true {
             try Task.checkCancellation()
             if let message = try collect(timeout: .zero) { return message }
             if deadline.hasPassed { throw RingMQError.timedOut }
             if let message = try collectAfterBriefSpin() { return message }
-            await ParkedTask.park(on: port.signal, deadline: deadline) {
+            if decision == nil { decision = deadline.decision(waking: port.signal) }
+            let stillWaiting = await ParkedTask.park(
+                on: port.signal, deadline: deadline, decision: decision, safety: safety
+            ) {
                 context.isTerminated || port.mailbox.hasCommands || hasIncoming()
             }
+            if !stillWaiting { throw RingMQError.timedOut }
+            safety?.check(waiterDescription)
         }
     }
 

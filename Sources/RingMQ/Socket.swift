@@ -30,7 +30,8 @@ public final class Socket: @unchecked Sendable {
     let context: Context
     let port: SocketPort
     let state: UnsafeMutablePointer<SocketState>
-    private let activity = Atomic<UInt8>(0)
+    /// The operation in progress (an ``Operation`` raw value), 0 when idle.
+    let activity = Atomic<UInt8>(0)
 
     init(type: SocketType, context: Context) {
         self.type = type
@@ -56,6 +57,7 @@ public final class Socket: @unchecked Sendable {
     /// - Throws: ``RingMQError/timedOut`` when ``sendTimeout`` passes first;
     ///   ``RingMQError/operationNotSupported(_:)`` for a type that cannot send or a message
     ///   without frames; ``RingMQError/socketClosed``; ``RingMQError/terminated``.
+    @available(*, noasync, message: "the blocking send(_:) would hold a thread of the cooperative pool: write 'try await socket.send(…)', which suspends the task; in top-level code, move the call into an async function or a Task")
     public func send(_ message: consuming Message) throws {
         enter(.send)
         defer { leave() }
@@ -81,6 +83,7 @@ public final class Socket: @unchecked Sendable {
     /// - Throws: ``RingMQError/timedOut`` when ``receiveTimeout`` passes first;
     ///   ``RingMQError/operationNotSupported(_:)`` for a type that cannot receive;
     ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
+    @available(*, noasync, message: "the blocking receive() would hold a thread of the cooperative pool: write 'try await socket.receive()', which suspends the task; in top-level code, move the call into an async function or a Task")
     public func receive() throws -> Message {
         enter(.receive)
         defer { leave() }
@@ -136,6 +139,16 @@ public final class Socket: @unchecked Sendable {
         if current != 0 { concurrentUse(operation, current) }
         activity.store(operation.rawValue, ordering: .relaxed)
         #endif
+    }
+
+    /// The name of the call in progress ("receive()"), for diagnostics.
+    var operationInProgress: String {
+        Operation(rawValue: activity.load(ordering: .relaxed))?.name ?? "call"
+    }
+
+    /// The call in progress, for diagnostics ("receive() on a PULL socket").
+    var callInProgress: String {
+        "\(operationInProgress) on a \(type) socket"
     }
 
     @inline(__always)

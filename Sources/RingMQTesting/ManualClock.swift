@@ -66,8 +66,35 @@ public final class ManualClock: Clock, Sendable {
 
     private let state = Locked(State())
 
-    /// A clock at offset zero.
-    public init() {}
+    /// How long, in real time, a RingMQ wait on this clock may last before it stops the process
+    /// with a report naming the waiter; `nil` (the default): no limit.
+    ///
+    /// A timeout set as a safety net is virtual on a manual clock: in a test that stops
+    /// advancing time it never fires, and the test hangs. With a safety limit, a blocked call
+    /// or suspended task of a context on this clock that is still waiting after `safetyLimit`
+    /// of real time (with or without a timeout of its own) traps with a message naming the
+    /// call, its socket and endpoints, the clock's time and the wait's deadline.
+    public let safetyLimit: Duration?
+
+    /// A clock at offset zero, with no safety limit.
+    public init() {
+        safetyLimit = nil
+    }
+
+    /// A clock at offset zero whose waits stop the process with a report once they have lasted
+    /// `safetyLimit` of real time (see ``safetyLimit``), so that a stuck test fails instead of
+    /// hanging.
+    ///
+    /// ```swift
+    /// let clock = ManualClock(safetyLimit: .seconds(30))
+    /// ```
+    ///
+    /// - Precondition: `safetyLimit` is positive.
+    public init(safetyLimit: Duration) {
+        // fatalError keeps its message in optimised builds, where a precondition's is dropped.
+        if safetyLimit <= .zero { fatalError("ManualClock(safetyLimit:) needs a positive duration, not \(safetyLimit)") }
+        self.safetyLimit = safetyLimit
+    }
 
     /// The current time.
     public var now: Instant {
@@ -88,7 +115,7 @@ public final class ManualClock: Clock, Sendable {
     ///
     /// - Precondition: `duration` is not negative (time never goes back).
     public func advance(by duration: Duration) {
-        precondition(duration >= .zero, "ManualClock.advance(by:) needs a duration of zero or more, not \(duration)")
+        if duration < .zero { fatalError("ManualClock.advance(by:) needs a duration of zero or more, not \(duration)") }
         advance(to: now.advanced(by: duration))
     }
 
@@ -137,12 +164,13 @@ public final class ManualClock: Clock, Sendable {
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         let gate = SleepGate()
         let token = schedule(at: deadline.offset) { gate.open() }
+        if token == nil { gate.open() }
         await withTaskCancellationHandler {
             await gate.wait()
         } onCancel: {
             gate.open()
         }
-        cancel(token)
+        if let token { cancel(token) }
         try Task.checkCancellation()
     }
 }
@@ -150,19 +178,14 @@ public final class ManualClock: Clock, Sendable {
 extension ManualClock: DeadlineScheduler {
     package var elapsed: Duration { state.withLock { $0.now } }
 
-    package func schedule(at deadline: Duration, wake: @escaping @Sendable () -> Void) -> Int {
-        let token: Int? = state.withLock { state in
+    package func schedule(at deadline: Duration, wake: @escaping @Sendable () -> Void) -> Int? {
+        state.withLock { state in
             guard deadline > state.now else { return nil }
             let token = state.nextToken
             state.nextToken += 1
             state.sleepers[token] = Sleeper(deadline: deadline, wake: wake)
             return token
         }
-        guard let token else {
-            wake()
-            return -1
-        }
-        return token
     }
 
     package func cancel(_ token: Int) {

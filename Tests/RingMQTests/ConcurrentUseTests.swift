@@ -20,7 +20,7 @@ import Testing
             pull.receiveTimeout = .seconds(2)
             let blocked = Peer { try pull.receive() }
             blocked.waitUntilBlocked()
-            _ = try? pull.receive()
+            _ = try? await pull.receive()
         }
         expectMessage(result, contains: ["two threads at once", "receive()"])
     }

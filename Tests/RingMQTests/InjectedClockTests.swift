@@ -128,7 +128,9 @@ import Darwin
             Task.detached { () -> Result<Message, RingMQError> in
                 started.increment()
                 defer { ended.increment() }
-                return Result { try pull.receive() }.mapError { $0 as? RingMQError ?? .invalidState("\($0)") }
+                // Blocking a pool thread on purpose: that is what this test is about.
+                return withBlockingCallsAllowed { Result { try pull.receive() } }
+                    .mapError { $0 as? RingMQError ?? .invalidState("\($0)") }
             }
         }
         let watchdog = Peer { () -> Bool in

@@ -14,3 +14,21 @@ extension Socket {
         return counts
     }
 }
+
+extension Socket {
+    /// The socket and its endpoints ("PULL socket (bound to inproc://tasks)"), for reports about
+    /// a stuck wait. Read by the socket's user only.
+    var endpointDescription: String {
+        let bound = state.pointee.bound.map(\.description).sorted()
+        let connected = state.pointee.connected.map(\.description).sorted()
+        var parts: [String] = []
+        if !bound.isEmpty { parts.append("bound to " + bound.joined(separator: ", ")) }
+        if !connected.isEmpty { parts.append("connected to " + connected.joined(separator: ", ")) }
+        return "\(type) socket (" + (parts.isEmpty ? "no endpoint" : parts.joined(separator: "; ")) + ")"
+    }
+
+    /// The call in progress and its socket, for reports about a stuck wait.
+    var waiterDescription: String {
+        "\(operationInProgress) on a \(endpointDescription)"
+    }
+}

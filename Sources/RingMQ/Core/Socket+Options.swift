@@ -114,7 +114,9 @@ extension Socket {
         do {
             try option.validate(for: type)
         } catch {
-            preconditionFailure("RingMQ: \(error); use setOption(_:) to handle this as an error")
+            // fatalError, not preconditionFailure: an optimised build drops the message of a
+            // precondition and prints only "precondition failure".
+            fatalError("RingMQ: \(error); use setOption(_:) to handle this as an error")
         }
         store(option)
     }

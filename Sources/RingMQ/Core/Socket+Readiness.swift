@@ -12,7 +12,12 @@ extension Socket {
     /// example ``RingMQError/terminated``). `ready` must apply the pending commands of every
     /// socket of `sockets` (``catchUp()``): a command left pending keeps the socket's mailbox
     /// flag set, and the wait would go round without sleeping.
-    static func waitUntil(_ sockets: [Socket], deadline: Deadline, ready: () throws -> Bool) throws -> Bool {
+    static func waitUntil(_ sockets: [Socket], deadline: Deadline, call: String,
+                          ready: () throws -> Bool) throws -> Bool {
+        // On a manual clock, the clock settles the outcome when it passes the deadline.
+        let decision = deadline.decision(waking: sockets[0].port.signal)
+        defer { decision?.finish() }
+        let safety = SafetyLimit(deadline)
         var spin = SpinPolicy(expectingReply: false)
         while true {
             if try ready() { return true }
@@ -22,7 +27,7 @@ extension Socket {
             let keys = registerWatchers(sockets.dropFirst().map(\.port.signal), home: home)
             Signal.fenceAfterRegistering()
             defer { unregisterWatchers(sockets.dropFirst().map(\.port.signal), keys: keys) }
-            let alarm = deadline.arm(waking: sockets[0].port.signal)
+            let alarm = decision == nil ? deadline.arm(waking: sockets[0].port.signal) : nil
             defer { alarm?.cancel() }
             let isReady = try ready()
             if isReady || deadline.hasPassed {
@@ -35,8 +40,20 @@ extension Socket {
                 Signal.cancelWait(home, key: homeKey)
                 continue
             }
-            Signal.wait(home, key: homeKey, timeout: deadline.sleepLimit)
+            if decision?.sleep(key: homeKey) == false {
+                Signal.cancelWait(home, key: homeKey)
+                return false
+            }
+            Signal.wait(home, key: homeKey, timeout: safety?.cut(deadline.sleepLimit) ?? deadline.sleepLimit)
+            // Expired by the clock while asleep: timed out, whatever is ready since.
+            if decision?.wake() == false { return false }
+            safety?.check(describe(call, sockets))
         }
+    }
+
+    /// "`call` on a PULL socket (…), a PUSH socket (…)", for reports about a stuck wait.
+    static func describe(_ call: String, _ sockets: [Socket]) -> String {
+        "\(call) on a " + sockets.map(\.endpointDescription).joined(separator: ", a ")
     }
 
     /// Registers as a waiter on each of `signals`, naming `home` as the word to wake.

@@ -147,6 +147,11 @@ extension Socket {
     /// between tries, spins per ``SpinPolicy``, then sleeps on the socket's signal.
     func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
                                 _ attempt: () -> Value?) throws -> Value? {
+        BlockingCallCheck.check(callInProgress)
+        // On a manual clock, the clock settles the outcome when it passes the deadline.
+        let decision = deadline.decision(waking: port.signal)
+        defer { decision?.finish() }
+        let safety = SafetyLimit(deadline)
         var spin = SpinPolicy(expectingReply: expectingReply)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
@@ -165,13 +170,16 @@ extension Socket {
                 return value
             }
             // Armed before the last look at the clock: a clock moved after that look wakes us.
-            let alarm = deadline.arm(waking: port.signal)
+            let alarm = decision == nil ? deadline.arm(waking: port.signal) : nil
             defer { alarm?.cancel() }
-            if deadline.hasPassed {
+            if deadline.hasPassed || decision?.sleep(key: key) == false {
                 Signal.cancelWait(word, key: key)
                 return nil
             }
-            Signal.wait(word, key: key, timeout: deadline.sleepLimit)
+            Signal.wait(word, key: key, timeout: safety?.cut(deadline.sleepLimit) ?? deadline.sleepLimit)
+            // Expired by the clock while asleep: timed out, whatever has arrived since.
+            if decision?.wake() == false { return nil }
+            safety?.check(waiterDescription)
         }
     }
 

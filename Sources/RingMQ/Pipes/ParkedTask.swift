@@ -26,15 +26,22 @@ final class ParkedTask: Sendable {
 
     /// Suspends the current task until `word` is notified, `deadline` passes, or the task is
     /// cancelled, unless `ready()` (checked after registering) says there is no need. Returns
-    /// in every case; the caller re-checks its condition, its deadline and cancellation.
+    /// `false` when `decision` (the wait's ``ClockDecision`` on a manual clock) says the clock
+    /// expired the wait: the caller times out. Otherwise the caller re-checks its condition,
+    /// its deadline and cancellation.
     /// `others`: signals that also end the wait (a poller's other sockets); the task
     /// registers on them naming `signal` as their watcher.
-    static func park(on signal: Signal, others: [Signal] = [], deadline: Deadline, ready: () -> Bool) async {
+    static func park(on signal: Signal, others: [Signal] = [], deadline: Deadline,
+                     decision: ClockDecision? = nil, safety: SafetyLimit? = nil,
+                     ready: () -> Bool) async -> Bool {
         let word = signal.word
         var alarm: Alarm?
         defer { alarm?.cancel() }
+        var safetyAlarm: Alarm?
+        defer { safetyAlarm?.cancel() }
         var key: UInt32 = 0
         var keys: [UInt32] = []
+        var slept = false
         defer { Socket.unregisterWatchers(others, keys: keys) }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -45,13 +52,24 @@ final class ParkedTask: Sendable {
                 Signal.fenceAfterRegistering()
                 // Armed after registering and before the last look at the clock, so that the
                 // deadline's wake-up (a notify of the signal) finds this task registered.
-                alarm = deadline.arm(waking: signal, forTask: true)
+                if decision == nil { alarm = deadline.arm(waking: signal, forTask: true) }
+                safetyAlarm = safety?.arm(waking: signal)
                 // Cancelled before the handler could find us, or nothing to wait for: resume now.
-                if Task.isCancelled || deadline.hasPassed || ready() { ParkedTask.resume(word) }
+                if Task.isCancelled || deadline.hasPassed || ready() {
+                    ParkedTask.resume(word)
+                } else if let decision {
+                    // Last, so that a look above still counts; the clock expired us meanwhile
+                    // when this fails.
+                    slept = decision.sleep(key: key)
+                    if !slept { ParkedTask.resume(word) }
+                }
             }
         } onCancel: {
             ParkedTask.resume(signal.word)
         }
         Signal.cancelWait(word, key: key)
+        // Not asleep (resumed at once): the caller's own look at the queues and the clock decides.
+        guard let decision, slept else { return true }
+        return decision.wake()
     }
 }

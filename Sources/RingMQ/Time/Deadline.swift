@@ -70,7 +70,10 @@ struct Deadline {
                 signal.notify()
             })
         case .scheduler(let scheduler):
-            let token = scheduler.schedule(at: .nanoseconds(nanoseconds)) { signal.notify() }
+            guard let token = scheduler.schedule(at: .nanoseconds(nanoseconds), wake: { signal.notify() }) else {
+                signal.notify()
+                return nil
+            }
             return .scheduled(scheduler, token)
         case .clock(_, let sleep):
             guard forTask else { return nil }
@@ -79,6 +82,24 @@ struct Deadline {
                 signal.notify()
             })
         }
+    }
+
+    /// The clock that decides, when the deadline is on one.
+    var scheduler: (any DeadlineScheduler)? {
+        guard case .scheduler(let scheduler)? = source?.kind else { return nil }
+        return scheduler
+    }
+
+    /// The deadline on its clock's time line (`nil`: none), for reports.
+    var virtualDeadline: Duration? {
+        source == nil ? nil : nanoseconds.map { .nanoseconds($0) }
+    }
+
+    /// The decision of a wait on `signal`, when this deadline is on a clock that decides (the
+    /// manual clock); `nil` otherwise (use ``arm(waking:forTask:)``) or when it never passes.
+    func decision(waking signal: Signal) -> ClockDecision? {
+        guard case .scheduler(let scheduler)? = source?.kind, let nanoseconds else { return nil }
+        return ClockDecision(signal: signal, scheduler: scheduler, deadline: .nanoseconds(nanoseconds))
     }
 }
 

@@ -7,11 +7,15 @@
 package protocol DeadlineScheduler: AnyObject, Sendable {
     /// The time elapsed on this clock since it was created.
     var elapsed: Duration { get }
-    /// Calls `wake` once `elapsed` reaches `deadline` (at once if it already has). Returns a
-    /// token for ``cancel(_:)``.
-    func schedule(at deadline: Duration, wake: @escaping @Sendable () -> Void) -> Int
+    /// Calls `wake` once `elapsed` reaches `deadline`, from the call that moves the time there.
+    /// Returns a token for ``cancel(_:)``; `nil`, without calling `wake`, when `elapsed` has
+    /// reached `deadline` already (the caller handles that itself, on its own thread).
+    func schedule(at deadline: Duration, wake: @escaping @Sendable () -> Void) -> Int?
     /// Forgets a registration; `wake` will not be called after this returns.
     func cancel(_ token: Int)
+    /// How long, in real time, a wait on this clock may last before it reports itself stuck
+    /// (see ``SafetyLimit``); `nil`: as long as it takes.
+    var safetyLimit: Duration? { get }
 }
 
 /// Where a context's timeouts are measured: the monotonic clock (the default and fast path),

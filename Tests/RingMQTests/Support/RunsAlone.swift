@@ -11,6 +11,9 @@ import Testing
 /// real-time bounds failed, although nothing was wrong with RingMQ. Run alone, each test has
 /// the whole machine, as its bounds assume; the suite is no slower on two cores.
 ///
+/// The test runs with RingMQ's blocking calls allowed from its task
+/// (``withBlockingCallsAllowed(_:)``), for the same reason.
+///
 /// Waiting for the turn suspends the test's task (it holds no thread). A test inside another
 /// that already holds the turn (a nested suite) does not wait for it again.
 struct RunsAlone: SuiteTrait, TestTrait, TestScoping {
@@ -25,7 +28,11 @@ struct RunsAlone: SuiteTrait, TestTrait, TestScoping {
         if Self.holdsTurn { return try await function() }
         await Turnstile.shared.enter()
         defer { Turnstile.shared.leave() }
-        try await Self.$holdsTurn.withValue(true) { try await function() }
+        // Alone, a test may block the pool thread it runs on (synchronous tests join peer
+        // threads and call blocking forms): no other test needs that thread.
+        try await Self.$holdsTurn.withValue(true) {
+            try await withBlockingCallsAllowed { try await function() }
+        }
     }
 
     @TaskLocal private static var holdsTurn = false
