@@ -62,7 +62,7 @@ public struct Poller: Sendable {
     /// the time ran out.
     ///
     /// - Throws: ``RingMQError/terminated`` when a registered socket's context terminates.
-    @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool: write 'try await poller.poll(timeout:)', which suspends the task; in top-level code, move the call into an async function or a Task")
+    @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
     public func poll(timeout: Duration?) throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosedForPolling }
         var ready: [Item] = []
