@@ -11,6 +11,9 @@ enum BenchCommand {
           lat SIZE ROUNDTRIPS            PAIR <-> PAIR ping-pong on two threads, one-way latency
           fanout SUBS SIZE COUNT         PUB -> SUBS subscribers on 4 topics, none dropped
                                          (SUBS 1...64, SIZE >= 5; exit 1 unless each got its share)
+          idle SHAPE SECONDS             an idle proxy's CPU seconds per second (SHAPE streamer,
+                                         forwarder or broker), SECONDS of real time before any
+                                         peer attaches, after peers attach, after one detaches
           report [--svg PATH] [--runs N] [--quick]
                                          sweep thr and lat, print a table, write an SVG chart
                                          (--quick: tiny counts, to check the command works)
@@ -60,6 +63,9 @@ enum BenchCommand {
                 let result = try Fanout.pubSub(subscribers: subscribers, size: size, count: count)
                 output(result.line)
                 if !result.exact { return 1 }
+            case "idle":
+                let (shape, seconds) = try idleArguments(rest)
+                output(try Idle.measure(shape: shape, seconds: seconds).line)
             case "report":
                 let options = try ReportOptions(parsing: rest)
                 let report = Report.measure(runs: options.runs, quick: options.quick, progress: errors)
@@ -104,6 +110,18 @@ enum BenchCommand {
             throw UsageError(message: "fanout needs SUBS in 1...64, SIZE >= 5 (topic and kind bytes) and COUNT >= 1")
         }
         return (subscribers, size, count)
+    }
+
+    private static func idleArguments(_ arguments: [String]) throws -> (shape: IdleShape, seconds: Double) {
+        let shapes = IdleShape.allCases.map(\.rawValue).joined(separator: ", ")
+        guard arguments.count == 2, let shape = IdleShape(rawValue: arguments[0]), let seconds = Double(arguments[1]) else {
+            throw UsageError(message: "idle takes SHAPE SECONDS: SHAPE one of \(shapes), SECONDS a number")
+        }
+        // Each of the three phases lasts SECONDS; a minute each is plenty for a stable figure.
+        guard seconds > 0, seconds <= 60 else {
+            throw UsageError(message: "idle needs SECONDS in (0, 60]")
+        }
+        return (shape, seconds)
     }
 }
 

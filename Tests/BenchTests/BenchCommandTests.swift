@@ -127,6 +127,37 @@ import RingMQ
         }
     }
 
+    @Test(arguments: IdleShape.allCases)
+    func idlePrintsItsLine(shape: IdleShape) async {
+        let outcome = await run(["idle", shape.rawValue, "0.05"])
+        #expect(outcome.status == 0)
+        #expect(outcome.errors.isEmpty)
+        #expect(outcome.lines.count == 1)
+        let line = outcome.lines.first ?? ""
+        #expect(line.hasPrefix("idle "))
+        let values = fields(line)
+        #expect(values["shape"] == shape.rawValue)
+        #expect(values["seconds"] == "0.05")
+        for phase in ["before_attach", "after_attach", "after_detach"] {
+            let cpu = Double(values["\(phase)_cpu_per_s"] ?? "")
+            #expect(cpu.map { $0 >= 0 } == true, "\(phase) in \(line)")
+        }
+    }
+
+    @Test func idleExplainsBadArguments() async {
+        for arguments in [["idle", "streamer"], ["idle", "relay", "1"], ["idle", "broker", "soon"]] {
+            let outcome = await run(arguments)
+            #expect(outcome.status == 2, "\(arguments)")
+            #expect(outcome.errors.joined().contains("SHAPE SECONDS"), "\(arguments)")
+        }
+        for arguments in [["idle", "streamer", "0"], ["idle", "forwarder", "61"]] {
+            let outcome = await run(arguments)
+            #expect(outcome.status == 2, "\(arguments)")
+            #expect(outcome.errors.joined().contains("SECONDS in"), "\(arguments)")
+            #expect(outcome.lines.isEmpty, "\(arguments)")
+        }
+    }
+
     @Test func reportWritesAnSVGChart() async throws {
         let path = "/tmp/ringmq-bench-test-\(getpid()).svg"
         defer { unlink(path) }
