@@ -114,6 +114,11 @@ extension Socket {
     /// code (`onPull(message)` in txzmq). Runs on the calling task: start it in a task you own,
     /// and cancel that task (or terminate the context) to stop.
     ///
+    /// Cancelling loses nothing the handler hands on while there is room: an async `send`
+    /// in the handler delivers when it can without waiting, cancelled or not, and the loop then
+    /// ends at its next receive (which takes nothing). A send that would have to wait throws
+    /// `CancellationError` instead; see Docs/Async.md for keeping that message.
+    ///
     /// ```swift
     /// let consumer = Task { try await pull.onMessage { message in handle(message) } }
     /// ```

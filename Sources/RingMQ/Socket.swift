@@ -11,7 +11,9 @@ import Synchronization
 ///   kernel; it does not spin.
 /// - ``trySend(_:)`` and ``tryReceive()`` never wait.
 /// - Never call the blocking forms from a task of Swift's cooperative thread pool; use a
-///   thread of your own for them.
+///   thread of your own for them. They are `noasync` (the compiler refuses them in async
+///   code), and one reached from a task through synchronous code traps in a debug build (warns
+///   once in a release build) when it has to wait; see ``withBlockingCallsAllowed(_:)``.
 ///
 /// - Note: A socket may move between threads, but is used by one thread at a time, as in
 ///   ZeroMQ. Two threads calling into the same socket at once is a programming error: the

@@ -590,7 +590,13 @@ import Testing
     @Test func everySampleOfTheDocsIsHere() throws {
         let root = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let here = normalised(try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8))
+        // This file and its `DocSamplesTests+….swift` companions beside it.
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let sampleFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("DocSamplesTests") && $0.hasSuffix(".swift") }.sorted()
+        let here = try sampleFiles.flatMap { file in
+            normalised(try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8))
+        }
         let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Docs").path)
             .filter { $0.hasSuffix(".md") }.sorted().map { "Docs/" + $0 }
         var checked = 0
@@ -603,7 +609,7 @@ import Testing
                 let found = (0...max(0, here.count - lines.count)).contains { start in
                     here.count >= lines.count && Array(here[start..<(start + lines.count)]) == lines
                 }
-                #expect(found, "sample \(index + 1) of \(page) is not in DocSamplesTests.swift, verbatim")
+                #expect(found, "sample \(index + 1) of \(page) is not in DocSamplesTests*.swift, verbatim")
             }
         }
         #expect(checked >= 26, "found only \(checked) samples: have the docs moved?")
@@ -614,7 +620,7 @@ import Testing
 
 extension DocSamplesTests {
     /// The samples of Testing.md are tests themselves: here they are, as they are there.
-    @Suite(.runsAlone) struct TestingGuide {
+    @Suite(.runsAlone, .asInAUsersSuite) struct TestingGuide {
         /// The code under test: forwards every queued message whose first frame is "urgent".
         func forwardUrgent(from input: Socket, to output: Socket) throws -> Int {
             var forwarded = 0
@@ -732,15 +738,17 @@ extension DocSamplesTests {
                 do { try runEchoService(context) } catch {}    // ends with .terminated
             }.start()
 
-            try client.send("hello")
-            #expect(try client.receive() == "echo: hello")
+            try withBlockingCallsAllowed {                     // this test blocks its pool thread
+                try client.send("hello")
+                #expect(try client.receive() == "echo: hello")
+            }
         }
     }
 }
 
 extension DocSamplesTests {
     /// The virtual-time and faults samples of Testing.md.
-    @Suite(.runsAlone) struct TestingGuideVirtualTime {
+    @Suite(.runsAlone, .asInAUsersSuite) struct TestingGuideVirtualTime {
         /// The code under test: answers jobs until none has come for 5 seconds.
         func runIdleWorker(jobs: Socket, results: Socket) throws -> Int {
             jobs.receiveTimeout = .seconds(5)
@@ -756,7 +764,7 @@ extension DocSamplesTests {
             }
         }
 
-        @Test func workerGivesUpAfterFiveIdleSeconds() throws {
+        @Test func workerGivesUpAfterFiveIdleSeconds() async throws {
             let clock = ManualClock()
             let context = Context(clock: clock)                // every timeout on the manual clock
             defer { context.terminate() }
@@ -774,16 +782,16 @@ extension DocSamplesTests {
                 _ = try? workerResults.send("gave up after \(done) job")
             }.start()
 
-            #expect(clock.waitForSleepers(1))                  // the worker waits for a job
+            #expect(await clock.waitForSleepers(1))            // the worker waits for a job
             clock.advance(by: .seconds(4))                     // 4 s idle: not yet
-            try jobs.send("job 1")
-            #expect(try results.receive() == "done: job 1")
-            #expect(clock.waitForSleepers(1))                  // waiting for the next job
+            try await jobs.send("job 1")
+            #expect(try await results.receive() == "done: job 1")
+            #expect(await clock.waitForSleepers(1))            // waiting for the next job
             clock.advance(by: .milliseconds(4_999))
             #expect(clock.sleepers == 1)                       // 4.999 s idle: still waiting
-            clock.advance(by: .milliseconds(1))                // 5 s: it gives up, before this returns
+            clock.advance(by: .milliseconds(1))                // 5 s: it times out, before this returns
             #expect(clock.sleepers == 0)
-            #expect(try results.receive() == "gave up after 1 job")
+            #expect(try await results.receive() == "gave up after 1 job")
         }
 
         @Test func producerBacksOffWhenTheConsumerIsFull() throws {

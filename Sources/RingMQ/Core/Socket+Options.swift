@@ -12,6 +12,7 @@ extension Socket {
         defer { leave() }
         try checkUsable()
         try option.validate(for: type)
+        applyPendingCommands()
         store(option)
     }
 
@@ -104,7 +105,14 @@ extension Socket {
     private func read<Value>(_ keyPath: KeyPath<SocketOptions, Value>) -> Value {
         enter(.option)
         defer { leave() }
+        applyPendingCommands()
         return state.pointee.options[keyPath: keyPath]
+    }
+
+    /// Every call applies what peers posted (so redelivery happens at the next call of any
+    /// kind, as Docs/Pipeline.md says), except on a closed socket, which has no peers.
+    private func applyPendingCommands() {
+        if !state.pointee.closed { catchUp() }
     }
 
     /// The property setters' path: an invalid value is a programming error.
@@ -118,6 +126,7 @@ extension Socket {
             // precondition and prints only "precondition failure".
             fatalError("RingMQ: \(error); use setOption(_:) to handle this as an error")
         }
+        applyPendingCommands()
         store(option)
     }
 

@@ -162,6 +162,7 @@ extension Socket {
         enter(.unbind)
         defer { leave() }
         try checkUsable()
+        if port.mailbox.hasCommands { processCommands() }
         let name = try EndpointName(parsing: endpoint)
         guard state.pointee.bound.contains(name) else {
             throw RingMQError.endpointNotFound("this socket has not bound \(name)")
