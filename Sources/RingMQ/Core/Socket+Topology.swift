@@ -162,8 +162,8 @@ extension Socket {
         enter(.unbind)
         defer { leave() }
         try checkUsable()
-        if port.mailbox.hasCommands { processCommands() }
         let name = try EndpointName(parsing: endpoint)
+        if port.mailbox.hasCommands { processCommands() }
         guard state.pointee.bound.contains(name) else {
             throw RingMQError.endpointNotFound("this socket has not bound \(name)")
         }

@@ -62,17 +62,29 @@ extension ModelWorld {
     func setOption(_ socket: ModelSocket, _ option: Option) throws {
         try checkOpen(socket)
         switch option {
-        case .sendHighWaterMark(let value):
+        case .sendHighWaterMark(let value), .receiveHighWaterMark(let value):
             guard value >= 0 else { throw ModelError(kind: .invalidOption) }
-            socket.options.sendHighWaterMark = value
-        case .receiveHighWaterMark(let value):
-            guard value >= 0 else { throw ModelError(kind: .invalidOption) }
-            socket.options.receiveHighWaterMark = value
         case .redeliverUnread(let on):
             guard !on || [.push, .dealer, .req].contains(socket.type) else { throw ModelError(kind: .invalidOption) }
-            socket.options.redeliverUnread = on
-        case .lingerZero(let zero):
-            socket.options.lingerZero = zero
+        case .lingerZero:
+            break
+        }
+        try catchUp(socket)                   // a valid option is a call like any other
+        switch option {
+        case .sendHighWaterMark(let value): socket.options.sendHighWaterMark = value
+        case .receiveHighWaterMark(let value): socket.options.receiveHighWaterMark = value
+        case .redeliverUnread(let on): socket.options.redeliverUnread = on
+        case .lingerZero(let zero): socket.options.lingerZero = zero
+        }
+    }
+
+    /// What every call does first: apply peers' changes, or else resend what was taken back
+    /// if room has appeared.
+    func catchUp(_ socket: ModelSocket) throws {
+        if !socket.mailbox.isEmpty {
+            try processCommands(socket)
+        } else if !socket.returned.isEmpty {
+            _ = try resendReturned(socket)
         }
     }
 
@@ -86,11 +98,7 @@ extension ModelWorld {
             messagesDropped: socket.publishDropped + socket.returnedDropped,
             messagesRedelivered: socket.redelivered)
         guard socket.open else { return ModelStatistics(exact: exact, queuedOut: 0...0) }
-        if !socket.mailbox.isEmpty {
-            try processCommands(socket)
-        } else if !socket.returned.isEmpty {
-            _ = try resendReturned(socket)
-        }
+        try catchUp(socket)
         exact.messagesRedelivered = socket.redelivered
         let live = socket.attachments.filter { !$0.peerGone }
         // A connect waiting for its bind is no peer yet.

@@ -13,8 +13,9 @@ struct ModelError: Error {
 ///   as they are when it binds); a connect-before-bind connection the binder cannot accept
 ///   (incompatible type, PAIR taken, or the binder's own) is dropped at bind time, and its
 ///   sender takes back what it queued;
-/// - a peer applies a change another socket made at its own next call (bind, connect,
-///   disconnect, send, receive, statistics, subscriptions, subscribe), or at its close;
+/// - a peer applies a change another socket made at its own next call of any kind (bind,
+///   connect, unbind, disconnect, send, receive, statistics, subscriptions, subscribe, a valid
+///   option), or at its close;
 /// - PAIR is exclusive: `.addressInUse` for a second peer, `.invalidState` for a PAIR that has
 ///   its peer (or a connect waiting for its bind) and connects again;
 /// - unbind removes the name only; disconnect drops this socket's connections to the name
@@ -153,6 +154,7 @@ final class ModelWorld {
     func unbind(_ socket: ModelSocket, _ endpoint: String) throws {
         try checkOpen(socket)
         try checkEndpoint(endpoint)
+        try processCommands(socket)
         guard socket.bound.contains(endpoint) else { throw ModelError(kind: .endpointNotFound) }
         if bound[endpoint] === socket { bound[endpoint] = nil }
         socket.bound.remove(endpoint)
