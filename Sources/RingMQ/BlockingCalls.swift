@@ -6,8 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs `body` with RingMQ's blocking calls allowed from the current task (and the tasks it
-/// creates), where they would otherwise be reported as a mistake.
+/// Runs `body` with RingMQ's blocking calls allowed from the current task (and from the tasks
+/// it creates, child tasks and `Task { }`; not `Task.detached`), where they would otherwise be
+/// reported as a mistake.
 ///
 /// A blocking ``Socket/send(_:)``, ``Socket/receive()``, ``Poller/poll(timeout:)`` or
 /// ``proxy(frontend:backend:capture:)`` that has to wait puts its thread to sleep. Called from a
@@ -42,9 +43,12 @@ public func withBlockingCallsAllowed<Result>(
 
 /// Detects a blocking call that is about to wait on a thread of Swift's cooperative pool.
 ///
-/// Checked only once a call has to wait, never on the fast path: a blocking call that finds a
-/// message or room at once costs a task nothing, and the check (a thread-local read) would be
-/// a measurable share of a 30 ns send.
+/// Checked only once a call has to wait (the proxy always does), never on the fast path: a
+/// blocking call that finds a message or room at once costs a task nothing, and the check (a
+/// thread-local read) would be a measurable share of a 30 ns send.
+///
+/// A task that runs on the main actor (top-level code, an async `@main`) is reported too: its
+/// blocking call holds the main thread, and the main-actor task that would wake it never runs.
 enum BlockingCallCheck {
     /// Set by ``withBlockingCallsAllowed(_:)``.
     @TaskLocal static var isAllowed = false
@@ -80,7 +84,8 @@ enum BlockingCallCheck {
 
     static func message(_ call: String) -> String {
         "RingMQ: the blocking \(call) was called from a Swift task and has to wait: it would hold "
-            + "a thread of the cooperative pool, and the task that would wake it may never run. "
+            + "the thread the task runs on (a thread of the cooperative pool, or the main thread), "
+            + "and the task that would wake it may never run. "
             + "Use the async form with await (try await socket.receive(), try await socket.send(…), "
             + "try await poller.poll(timeout:)), or call it from a thread of your own; if blocking "
             + "this thread is intended (a synchronous test), wrap the code in withBlockingCallsAllowed { … }."

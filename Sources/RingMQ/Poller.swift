@@ -71,7 +71,7 @@ public struct Poller: Sendable {
             return !ready.isEmpty
         }
         if try check() || timeout == .zero { return ready }
-        BlockingCallCheck.check("Poller.poll(timeout:)")
+        if !open.isEmpty || timeout != nil { BlockingCallCheck.check("Poller.poll(timeout:)") }
         guard !open.isEmpty else {
             // Nothing can become ready: wait out the timeout (at once without one).
             let deadline = Deadline(timeout: timeout, on: registrations.first?.socket.context.time)
@@ -114,7 +114,7 @@ public struct Poller: Sendable {
                 }
                 return []
             }
-            if decision == nil { decision = deadline.decision(waking: home.port.signal) }
+            if decision == nil { decision = deadline.decision(waking: home.port.signal, forTask: true) }
             let stillWaiting = await ParkedTask.park(
                 on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),
                 deadline: deadline, decision: decision, safety: safety

@@ -34,7 +34,7 @@ extension Socket {
             try Task.checkCancellation()
             if deadline.hasPassed { throw RingMQError.timedOut }
             if try deliverAfterBriefSpin(message) { return }
-            if decision == nil { decision = deadline.decision(waking: port.signal) }
+            if decision == nil { decision = deadline.decision(waking: port.signal, forTask: true) }
             let stillWaiting = await ParkedTask.park(
                 on: port.signal, deadline: deadline, decision: decision, safety: safety
             ) {
@@ -74,7 +74,7 @@ extension Socket {
             if let message = try collect(timeout: .zero) { return message }
             if deadline.hasPassed { throw RingMQError.timedOut }
             if let message = try collectAfterBriefSpin() { return message }
-            if decision == nil { decision = deadline.decision(waking: port.signal) }
+            if decision == nil { decision = deadline.decision(waking: port.signal, forTask: true) }
             let stillWaiting = await ParkedTask.park(
                 on: port.signal, deadline: deadline, decision: decision, safety: safety
             ) {

@@ -10,10 +10,11 @@ import Darwin
 ///
 /// Give it to a context, ``RingMQ/Context/init(clock:)``, and every timeout of that context's
 /// sockets (`sendTimeout`, `receiveTimeout`, `linger`, poller timeouts, async waits) is
-/// measured on it. ``advance(by:)`` wakes, before it returns, exactly the waiters whose
-/// deadline has passed — blocked threads and suspended tasks alike, which then throw
-/// `.timedOut` — and leaves the others waiting. ``waitForSleepers(_:timeout:)`` lets a test
-/// know that the code under test has reached its wait before it moves time.
+/// measured on it. ``advance(by:)`` settles, before it returns, every wait whose deadline it
+/// passes — blocked threads and suspended tasks alike: they throw `.timedOut` (a poll returns
+/// no item) whatever arrives after `advance` returns, and take what arrived before — and leaves
+/// the others waiting. ``waitForSleepers(_:timeout:)`` lets a test know that the code under
+/// test has reached its wait before it moves time.
 ///
 /// ```swift
 /// let clock = ManualClock()
@@ -55,6 +56,7 @@ public final class ManualClock: Clock, Sendable {
 
     private struct Sleeper {
         let deadline: Duration
+        let isAsleep: @Sendable () -> Bool
         let wake: @Sendable () -> Void
     }
 
@@ -105,13 +107,20 @@ public final class ManualClock: Clock, Sendable {
     public var minimumResolution: Duration { .nanoseconds(1) }
 
     /// How many callers are waiting on this clock now: RingMQ waits with a timeout (threads
-    /// and tasks) and ``sleep(until:tolerance:)`` calls.
+    /// and tasks) that are asleep, not woken by anything since, and ``sleep(until:tolerance:)``
+    /// calls. A waiter that is looking at its queues (it has just started waiting, or something
+    /// woke it) is not counted until it sleeps again, so a test that has seen it counted knows
+    /// that an ``advance(by:)`` past its deadline times it out at once.
     public var sleepers: Int {
-        state.withLock { $0.sleepers.count }
+        state.withLock { state in state.sleepers.values.count { $0.isAsleep() } }
     }
 
-    /// Moves time forward by `duration` and wakes, before returning, every waiter whose
-    /// deadline is now reached or passed.
+    /// Moves time forward by `duration` and settles, before returning, every wait whose
+    /// deadline is now reached or passed: a waiter asleep times out, whatever arrives later; a
+    /// waiter that something woke before the deadline first takes what arrived (for a blocked
+    /// thread, and for a task when `advance` is called outside Swift's cooperative pool,
+    /// `advance` waits until it has looked, which takes microseconds; a task woken while
+    /// `advance` runs in a task looks when it next runs).
     ///
     /// - Precondition: `duration` is not negative (time never goes back).
     public func advance(by duration: Duration) {
@@ -119,8 +128,8 @@ public final class ManualClock: Clock, Sendable {
         advance(to: now.advanced(by: duration))
     }
 
-    /// Moves time forward to `instant` (nothing happens if it is not later than now) and wakes
-    /// every waiter whose deadline is reached.
+    /// Moves time forward to `instant` (nothing happens if it is not later than now) and
+    /// settles every wait whose deadline is reached, as ``advance(by:)`` does.
     public func advance(to instant: Instant) {
         let due: [Sleeper] = state.withLock { state in
             guard instant.offset > state.now else { return [] }
@@ -163,7 +172,7 @@ public final class ManualClock: Clock, Sendable {
     /// - Throws: `CancellationError` if the task is cancelled first.
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         let gate = SleepGate()
-        let token = schedule(at: deadline.offset) { gate.open() }
+        let token = schedule(at: deadline.offset, isAsleep: { true }) { gate.open() }
         if token == nil { gate.open() }
         await withTaskCancellationHandler {
             await gate.wait()
@@ -178,12 +187,13 @@ public final class ManualClock: Clock, Sendable {
 extension ManualClock: DeadlineScheduler {
     package var elapsed: Duration { state.withLock { $0.now } }
 
-    package func schedule(at deadline: Duration, wake: @escaping @Sendable () -> Void) -> Int? {
+    package func schedule(at deadline: Duration, isAsleep: @escaping @Sendable () -> Bool,
+                          wake: @escaping @Sendable () -> Void) -> Int? {
         state.withLock { state in
             guard deadline > state.now else { return nil }
             let token = state.nextToken
             state.nextToken += 1
-            state.sleepers[token] = Sleeper(deadline: deadline, wake: wake)
+            state.sleepers[token] = Sleeper(deadline: deadline, isAsleep: isAsleep, wake: wake)
             return token
         }
     }

@@ -134,6 +134,43 @@ import Testing
         #expect(suspended.received == Self.otherRounds, "\(suspended)")
     }
 
+    // MARK: - advance from a task
+
+    /// `advance` called from a task must not wait for a woken task that needs the very pool
+    /// thread `advance` holds: it lets the task look when it runs (the message sent before the
+    /// deadline still wins). A clock that waited for it stalled until its patience ran out.
+    @Test func advanceFromATaskNeverWaitsForAWokenTaskWithoutAThread() async throws {
+        for round in 0..<20 {
+            let time = VirtualTime()
+            defer { time.terminate() }
+            let pull = try time.socket(.pull)
+            pull.receiveTimeout = .seconds(30)
+            try pull.bind("inproc://advance-from-task-\(round)")
+            let push = try time.socket(.push)
+            try push.connect("inproc://advance-from-task-\(round)")
+            let receiver = TrackedTask { try await pull.receive() }
+            #expect(await time.clock.waitForSleepers(1))
+
+            // Hold every other thread of the pool, so that the woken receiver cannot run.
+            let release = Flag(), holding = Tally()
+            let hogs = (1..<cooperativePoolWidth()).map { _ in
+                Task.detached {
+                    _ = holding.add()
+                    while !release.isSet { yieldThread() }
+                }
+            }
+            while holding.current < hogs.count { await Task.yield() }
+            try await push.send("in time")                 // wakes the receiver: no thread for it
+            let start = ContinuousClock.now
+            time.clock.advance(by: .seconds(30))
+            let took = ContinuousClock.now - start
+            release.set()
+            for hog in hogs { await hog.value }
+            #expect(took < .seconds(1), "advance waited \(took) for a task that needed its thread")
+            #expect(try await receiver.value() == "in time")
+        }
+    }
+
     // MARK: - Helpers
 
     /// A REQ with a 30 s receive timeout connected to a REP.

@@ -248,7 +248,7 @@ private func timed(_ body: () throws -> Void?) throws -> Duration {
 }
 
 /// The number of threads of the cooperative pool: one per processor.
-private func cooperativePoolWidth() -> Int {
+func cooperativePoolWidth() -> Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 

@@ -15,9 +15,17 @@ import Darwin
 /// Here the clock's call settles it before `advance` returns:
 /// - a waiter asleep, not woken by anything since it went to sleep, is *expired*: when it runs it
 ///   times out without looking at its queues, whatever has arrived meanwhile;
-/// - a waiter awake (checking its queues), or asleep but already woken by something that
-///   happened before the deadline (a message, a command), is let finish its check first: the
-///   clock waits until it has taken what was there or timed out (it is running, or about to).
+/// - a waiter awake (looking at its queues) is let finish its look: the clock waits until it
+///   has taken what was there or timed out (it is running, so this is short);
+/// - a waiter asleep but already woken by something that happened before the deadline (a
+///   message, a command) looks once more, then times out if that finds nothing. A thread is
+///   waited for (the kernel runs it soon). A task is waited for only when the clock is moved
+///   from outside Swift's cooperative pool: moved from a task, the clock may be holding the
+///   pool thread the woken task needs, so it lets the task look when it runs.
+///
+/// Tests see a waiter as a sleeper (``DeadlineScheduler/schedule(at:isAsleep:wake:)``) only
+/// while it is asleep and not woken, so the usual "wait for the sleeper, advance, send the late
+/// reply" always finds it expired.
 ///
 /// The waiter's phase is one atomic byte; the clock and the waiter move it with
 /// compare-and-exchange, so each transition happens once, whoever comes first.
@@ -43,16 +51,21 @@ final class ClockDecision: Sendable {
     private let token = Atomic<Int>(-1)
     private let signal: Signal
     private let scheduler: any DeadlineScheduler
+    private let waiterIsTask: Bool
 
-    /// How long the clock waits for a woken waiter to run (a task needs a free thread of the
-    /// cooperative pool) before it expires the waiter anyway: never hang `advance`.
-    private static let patience = Duration.seconds(2)
+    /// How long the clock waits for a woken waiter to run before it expires it anyway: never
+    /// hang `advance`, even on a machine so loaded that a runnable thread waits seconds.
+    private static let patience = Duration.seconds(10)
 
-    /// Registers a wait on `signal` that `scheduler` settles at `deadline` (on its time line).
-    init(signal: Signal, scheduler: any DeadlineScheduler, deadline: Duration) {
+    /// Registers a wait on `signal` that `scheduler` settles at `deadline` (on its time line);
+    /// `waiterIsTask`: the waiter is a suspended task, not a blocked thread.
+    init(signal: Signal, scheduler: any DeadlineScheduler, deadline: Duration, waiterIsTask: Bool) {
         self.signal = signal
         self.scheduler = scheduler
-        guard let token = scheduler.schedule(at: deadline, wake: { [self] in settle() }) else {
+        self.waiterIsTask = waiterIsTask
+        let scheduled = scheduler.schedule(
+            at: deadline, isAsleep: { [self] in isAsleepAndUnwoken }, wake: { [self] in settle() })
+        guard let token = scheduled else {
             // Due already: the waiter times out at its next look at the clock.
             phase.store(Phase.awakePastDeadline.rawValue, ordering: .relaxed)
             return
@@ -96,7 +109,7 @@ final class ClockDecision: Sendable {
             case .registering, .awake:
                 // Running: let it finish its look at the queues, which ends the wait.
                 if transition(from: Phase(rawValue: current)!, to: .awakePastDeadline) {
-                    awaitPhase(.finished)
+                    awaitFinished(giveUp: giveUp, on: clock)
                     return
                 }
             case .asleep:
@@ -105,6 +118,10 @@ final class ClockDecision: Sendable {
                         signal.notify()
                         return
                     }
+                } else if waiterIsTask && BlockingCallCheck.isInTask {
+                    // Woken before the deadline, but its pool thread may be ours: it looks once
+                    // when it runs, then times out.
+                    if transition(from: .asleep, to: .awakePastDeadline) { return }
                 } else {
                     // Woken by something that came before the deadline: let it look first.
                     sched_yield()
@@ -113,6 +130,11 @@ final class ClockDecision: Sendable {
                 return
             }
         }
+    }
+
+    /// Whether the waiter is asleep and nothing has woken it: what a test counts as a sleeper.
+    private var isAsleepAndUnwoken: Bool {
+        phase.load(ordering: .acquiring) == Phase.asleep.rawValue && !wokenSinceSleep
     }
 
     /// Whether the signal was notified since the waiter went to sleep: its epoch moved.
@@ -126,9 +148,9 @@ final class ClockDecision: Sendable {
         phase.compareExchange(expected: old.rawValue, desired: new.rawValue, ordering: .acquiringAndReleasing).exchanged
     }
 
-    /// Waits for a waiter that is running to reach `target`; it is in the middle of a
-    /// non-blocking check, so this is short.
-    private func awaitPhase(_ target: Phase) {
-        while phase.load(ordering: .acquiring) != target.rawValue { sched_yield() }
+    /// Waits for a waiter that is running to finish its look (short: it is in the middle of
+    /// non-blocking checks); bounded all the same, so that `advance` never hangs.
+    private func awaitFinished(giveUp: ContinuousClock.Instant, on clock: ContinuousClock) {
+        while phase.load(ordering: .acquiring) != Phase.finished.rawValue, clock.now < giveUp { sched_yield() }
     }
 }

@@ -39,7 +39,8 @@ struct Deadline {
     }
 
     /// How long a futex sleep may last: the time left on the monotonic clock; `nil` (until
-    /// woken) on a ``DeadlineScheduler``, whose alarm (``arm(waking:forTask:)``) ends the sleep;
+    /// woken) on a ``DeadlineScheduler``, which wakes the waiter when its time passes the
+    /// deadline (``decision(waking:forTask:)``);
     /// on any other clock at most ``clockPollInterval``, after which the waiter reads the clock
     /// again.
     var sleepLimit: Duration? {
@@ -66,11 +67,13 @@ struct Deadline {
         case nil:
             guard forTask, let remaining else { return nil }
             return .task(Task {
-                try? await Task.sleep(for: max(remaining, .zero))
+                // Cancelled (the wait ended): no notify, which would wake the socket's next wait.
+                guard (try? await Task.sleep(for: max(remaining, .zero))) != nil else { return }
                 signal.notify()
             })
         case .scheduler(let scheduler):
-            guard let token = scheduler.schedule(at: .nanoseconds(nanoseconds), wake: { signal.notify() }) else {
+            let scheduled = scheduler.schedule(at: .nanoseconds(nanoseconds), isAsleep: { true }, wake: { signal.notify() })
+            guard let token = scheduled else {
                 signal.notify()
                 return nil
             }
@@ -78,7 +81,7 @@ struct Deadline {
         case .clock(_, let sleep):
             guard forTask else { return nil }
             return .task(Task {
-                try? await sleep(.nanoseconds(nanoseconds))
+                guard (try? await sleep(.nanoseconds(nanoseconds))) != nil else { return }
                 signal.notify()
             })
         }
@@ -97,9 +100,11 @@ struct Deadline {
 
     /// The decision of a wait on `signal`, when this deadline is on a clock that decides (the
     /// manual clock); `nil` otherwise (use ``arm(waking:forTask:)``) or when it never passes.
-    func decision(waking signal: Signal) -> ClockDecision? {
+    /// `forTask`: the waiter is a suspended task.
+    func decision(waking signal: Signal, forTask: Bool = false) -> ClockDecision? {
         guard case .scheduler(let scheduler)? = source?.kind, let nanoseconds else { return nil }
-        return ClockDecision(signal: signal, scheduler: scheduler, deadline: .nanoseconds(nanoseconds))
+        return ClockDecision(signal: signal, scheduler: scheduler, deadline: .nanoseconds(nanoseconds),
+                             waiterIsTask: forTask)
     }
 }
 

@@ -38,7 +38,8 @@ struct SafetyLimit {
     func arm(waking signal: Signal) -> Alarm {
         let left = max(remaining, .zero)
         return .task(Task {
-            try? await Task.sleep(for: left)
+            // Cancelled (the wait ended): no notify, which would wake the socket's next wait.
+            guard (try? await Task.sleep(for: left)) != nil else { return }
             signal.notify()
         })
     }
