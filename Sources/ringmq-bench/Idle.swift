@@ -51,7 +51,7 @@ enum Idle {
     static func measure(shape: IdleShape, seconds: Double) throws -> IdleResult {
         let context = Context()
         let (frontend, backend, capture) = try proxySockets(shape, in: context)
-        let cpu = ProxyCPUClock()
+        let cpu = ThreadCPUClock()
         let thread = PeerThread {
             cpu.captureCallingThread()
             // Ends with `.terminated` when the measurement is over.
@@ -61,7 +61,7 @@ enum Idle {
             context.terminate()
             thread.join()
         }
-        cpu.waitUntilCaptured()
+        while !cpu.isCaptured { Yield.now() }
 
         let beforeAttach = cpuPerSecond(cpu, over: seconds)
         let (peers, leave) = try attachPeers(shape, in: context)
@@ -153,15 +153,15 @@ enum Idle {
 
     /// The proxy thread's CPU seconds per second of real time over `seconds`, while this
     /// thread sleeps.
-    private static func cpuPerSecond(_ cpu: ProxyCPUClock, over seconds: Double) -> Double {
+    private static func cpuPerSecond(_ cpu: ThreadCPUClock, over seconds: Double) -> Double {
         let wall = ContinuousClock()
         let start = wall.now
-        let before = cpu.seconds
+        let before = cpu.elapsed
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
         var remaining = timespec()
         // Resumed after a signal, so the window is never cut short.
         while nanosleep(&request, &remaining) != 0 { request = remaining }
-        let used = cpu.seconds - before
+        let used = (cpu.elapsed - before).seconds
         return used / max(start.duration(to: wall.now).seconds, 1e-9)
     }
 }
@@ -171,35 +171,4 @@ enum IdleSetupError: Error, CustomStringConvertible {
     case subscriptionNeverCrossed
 
     var description: String { "idle: the subscription did not cross the forwarder within 10 s" }
-}
-
-/// The CPU clock of the proxy thread, captured on that thread and read from the measuring
-/// one (per-thread, so that the measuring thread's own wake-ups never count).
-private final class ProxyCPUClock: Sendable {
-    private let clock = Mutex<clockid_t?>(nil)
-
-    func captureCallingThread() {
-        #if os(Linux)
-        var id = clockid_t()
-        let result = pthread_getcpuclockid(pthread_self(), &id)
-        precondition(result == 0, "ringmq-bench idle: pthread_getcpuclockid failed with error \(result)")
-        #else
-        // No CPU clock of another thread here: the process's, an upper bound, instead.
-        let id = CLOCK_PROCESS_CPUTIME_ID
-        #endif
-        clock.withLock { $0 = id }
-    }
-
-    /// Waits (yielding) until the proxy thread has captured its clock.
-    func waitUntilCaptured() {
-        while clock.withLock({ $0 }) == nil { Yield.now() }
-    }
-
-    /// The proxy thread's CPU time so far, in seconds.
-    var seconds: Double {
-        guard let id = clock.withLock({ $0 }) else { return 0 }
-        var spec = timespec()
-        clock_gettime(id, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
 }

@@ -228,7 +228,7 @@ private func startMeasuredProxy(frontend: Socket, backend: Socket, capture: Sock
 /// Expects the proxy thread behind `cpu` to use less than ``CPUWindow/idleLimit`` of a core
 /// over one window.
 private func expectSleeps(_ cpu: ThreadCPUClock, _ when: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let share = CPUWindow.share { cpu.now }
+    let share = CPUWindow.share { cpu.elapsed }
     #expect(share < CPUWindow.idleLimit, "\(when): the proxy thread used \(percent(share)) of a core",
             sourceLocation: sourceLocation)
 }
@@ -236,30 +236,6 @@ private func expectSleeps(_ cpu: ThreadCPUClock, _ when: String, sourceLocation:
 private func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
 
 // MARK: - CPU time
-
-/// The CPU time a thread has used, readable from other threads while it runs.
-private final class ThreadCPUClock: Sendable {
-    private let clock = Locked<clockid_t?>(nil)
-
-    /// Records the calling thread's CPU clock; call it first thing on the thread to measure.
-    func captureCallingThread() {
-        #if os(Linux)
-        var id = clockid_t()
-        let result = pthread_getcpuclockid(pthread_self(), &id)
-        precondition(result == 0, "pthread_getcpuclockid failed with error \(result)")
-        #else
-        // No per-thread CPU clock for another thread here: the process's is an upper bound.
-        let id = CLOCK_PROCESS_CPUTIME_ID
-        #endif
-        clock.withLock { $0 = id }
-    }
-
-    /// The thread's CPU time so far (zero before it captured its clock).
-    var now: Duration {
-        guard let id = clock.withLock({ $0 }) else { return .zero }
-        return CPUWindow.read(id)
-    }
-}
 
 /// One short window of real time over which a CPU clock is read twice. This measures, it
 /// does not synchronise: the test has already established the state it measures in.
@@ -270,16 +246,8 @@ private enum CPUWindow {
     static let idleLimit = 0.25
 
     /// The CPU time of the whole process so far.
-    static func process() -> Duration { read(CLOCK_PROCESS_CPUTIME_ID) }
+    static func process() -> Duration { ThreadCPUClock.process }
 
-    static func read(_ id: clockid_t) -> Duration {
-        var spec = timespec()
-        clock_gettime(id, &spec)
-        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
-    }
-
-    /// The CPU time `cpu` gained over the window, as a share of the real time that passed;
-    /// the calling thread sleeps meanwhile (so it adds nothing to a process clock).
     static func share(of cpu: () -> Duration) -> Double {
         let wall = ContinuousClock()
         let start = wall.now
