@@ -19,8 +19,8 @@ echo "noasync-probe: refused, with RingMQ's message"
 swift build -c release --package-path .ci/probes --product release-probe --scratch-path "$scratch" >"$log" 2>&1 \
     || fail "release-probe did not build"
 probe="$scratch/release/release-probe"
-# In a subshell whose own stderr is dropped: the shell's "Illegal instruction" notice is noise.
-if ("$probe" invalid-option >"$log" 2>&1) 2>/dev/null; then
+# Through a shell whose own stderr is dropped: its "Illegal instruction" notice is noise.
+if bash -c '"$0" invalid-option >"$1" 2>&1; exit $?' "$probe" "$log" 2>/dev/null; then
     fail "an invalid option set through a property did not trap"
 fi
 grep -q "sendHighWaterMark must be 0 (no limit) or positive, not -1; use setOption(_:)" "$log" \
