@@ -102,7 +102,7 @@ public struct Poller: Sendable {
         // On a manual clock, the clock settles the outcome when it passes the deadline.
         var decision: ClockDecision?
         defer { decision?.finish() }
-        let safety = SafetyLimit(deadline)
+        var safety: SafetyLimit?
         while true {
             try Task.checkCancellation()
             let ready = try Poller.readyItems(open)
@@ -114,7 +114,10 @@ public struct Poller: Sendable {
                 }
                 return []
             }
-            if decision == nil { decision = deadline.decision(waking: home.port.signal, forTask: true) }
+            if decision == nil, safety == nil {
+                decision = deadline.decision(waking: home.port.signal, forTask: true)
+                safety = SafetyLimit(deadline)
+            }
             let stillWaiting = await ParkedTask.park(
                 on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),
                 deadline: deadline, decision: decision, safety: safety

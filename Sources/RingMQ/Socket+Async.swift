@@ -26,7 +26,7 @@ extension Socket {
         // the first park, so that a call that does not wait never shows as a sleeper.
         var decision: ClockDecision?
         defer { decision?.finish() }
-        let safety = SafetyLimit(deadline)
+        var safety: SafetyLimit?
         while true {
             if try deliver(message, timeout: .zero) { return }
             // Cancellation is checked only once the message could not go out: a cancelled
@@ -34,7 +34,10 @@ extension Socket {
             try Task.checkCancellation()
             if deadline.hasPassed { throw RingMQError.timedOut }
             if try deliverAfterBriefSpin(message) { return }
-            if decision == nil { decision = deadline.decision(waking: port.signal, forTask: true) }
+            if decision == nil, safety == nil {
+                decision = deadline.decision(waking: port.signal, forTask: true)
+                safety = SafetyLimit(deadline)
+            }
             let stillWaiting = await ParkedTask.park(
                 on: port.signal, deadline: deadline, decision: decision, safety: safety
             ) {
@@ -68,13 +71,16 @@ extension Socket {
         let deadline = context.deadline(after: state.pointee.options.receiveTimeout)
         var decision: ClockDecision?
         defer { decision?.finish() }
-        let safety = SafetyLimit(deadline)
+        var safety: SafetyLimit?
         while true {
             try Task.checkCancellation()
             if let message = try collect(timeout: .zero) { return message }
             if deadline.hasPassed { throw RingMQError.timedOut }
             if let message = try collectAfterBriefSpin() { return message }
-            if decision == nil { decision = deadline.decision(waking: port.signal, forTask: true) }
+            if decision == nil, safety == nil {
+                decision = deadline.decision(waking: port.signal, forTask: true)
+                safety = SafetyLimit(deadline)
+            }
             let stillWaiting = await ParkedTask.park(
                 on: port.signal, deadline: deadline, decision: decision, safety: safety
             ) {

@@ -14,14 +14,21 @@ extension Socket {
     /// flag set, and the wait would go round without sleeping.
     static func waitUntil(_ sockets: [Socket], deadline: Deadline, call: String,
                           ready: () throws -> Bool) throws -> Bool {
-        // On a manual clock, the clock settles the outcome when it passes the deadline.
-        let decision = deadline.decision(waking: sockets[0].port.signal)
+        // Made once the spin is over, as in ``waitFor(deadline:expectingReply:_:)``.
+        var readyToSleep = false
+        var decision: ClockDecision?
         defer { decision?.finish() }
-        let safety = SafetyLimit(deadline)
+        var safety: SafetyLimit?
         var spin = SpinPolicy(expectingReply: false)
         while true {
             if try ready() { return true }
             if spin.pause() { continue }
+            if !readyToSleep {
+                readyToSleep = true
+                // On a manual clock, the clock settles the outcome when it passes the deadline.
+                decision = deadline.decision(waking: sockets[0].port.signal)
+                safety = SafetyLimit(deadline)
+            }
             let home = sockets[0].port.signal.word
             let homeKey = Signal.register(home)
             let keys = registerWatchers(sockets.dropFirst().map(\.port.signal), home: home)

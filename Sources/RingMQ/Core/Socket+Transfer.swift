@@ -147,17 +147,25 @@ extension Socket {
     /// between tries, spins per ``SpinPolicy``, then sleeps on the socket's signal.
     func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
                                 _ attempt: () -> Value?) throws -> Value? {
-        BlockingCallCheck.check(callInProgress)
-        // On a manual clock, the clock settles the outcome when it passes the deadline.
-        let decision = deadline.decision(waking: port.signal)
+        // Made once the spin is over: most waits of a stream end in the spin, and these cost
+        // about 750 instructions (measured with callgrind), a tenth of a message's budget.
+        var readyToSleep = false
+        var decision: ClockDecision?
         defer { decision?.finish() }
-        let safety = SafetyLimit(deadline)
+        var safety: SafetyLimit?
         var spin = SpinPolicy(expectingReply: expectingReply)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
             catchUp()
             if let value = attempt() { return value }
             if spin.pause() { continue }
+            if !readyToSleep {
+                readyToSleep = true
+                BlockingCallCheck.check(callInProgress)
+                // On a manual clock, the clock settles the outcome when it passes the deadline.
+                decision = deadline.decision(waking: port.signal)
+                safety = SafetyLimit(deadline)
+            }
             let word = port.signal.word
             let key = Signal.prepareWait(word)
             // Re-check everything a waker may have changed, now that it can see us waiting.
