@@ -54,6 +54,13 @@ import Testing
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             try BlockingCallCheck.$isAllowed.withValue(false) {
                 let context = Context()
+                // Bounded if the check fails to trap: a timeout on a thread ends the proxy.
+                let timer = try context.socket(.pull)
+                timer.receiveTimeout = .seconds(2)
+                _ = Peer { () -> Bool in
+                    defer { context.terminate() }
+                    return (try? timer.receive()) != nil
+                }
                 try runProxy(try context.socket(.pull), try context.socket(.push))
             }
         }
