@@ -99,10 +99,8 @@ public struct Poller: Sendable {
     public func poll(timeout: Duration?) async throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosedForPolling }
         let deadline = Deadline(timeout: timeout, on: (open.first ?? registrations.first)?.socket.context.time)
-        // On a manual clock, the clock settles the outcome when it passes the deadline.
-        var decision: ClockDecision?
-        defer { decision?.finish() }
-        var safety: SafetyLimit?
+        var watch: ClockWatch?                 // made at the first park
+        defer { watch?.finish() }
         while true {
             try Task.checkCancellation()
             let ready = try Poller.readyItems(open)
@@ -110,17 +108,17 @@ public struct Poller: Sendable {
             guard let home = open.first?.socket else {
                 // Nothing can become ready: wait out the timeout (at once without one).
                 if timeout != nil {
-                    _ = await ParkedTask.park(on: Signal(), deadline: deadline) { false }
+                    let idle = Signal()
+                    let clock = ClockWatch(deadline, signal: idle, forTask: true)
+                    defer { clock.finish() }
+                    _ = await ParkedTask.park(on: idle, watch: clock) { false }
                 }
                 return []
             }
-            if decision == nil, safety == nil {
-                decision = deadline.decision(waking: home.port.signal, forTask: true)
-                safety = SafetyLimit(deadline)
-            }
+            let clock = watch ?? ClockWatch(deadline, signal: home.port.signal, forTask: true)
+            watch = clock
             let stillWaiting = await ParkedTask.park(
-                on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal),
-                deadline: deadline, decision: decision, safety: safety
+                on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal), watch: clock
             ) {
                 // readyItems applies every socket's commands (a command posted since is news to
                 // look at) and throws once a context has terminated (resume to throw it).
@@ -128,7 +126,7 @@ public struct Poller: Sendable {
                 return !items.isEmpty || open.contains { $0.socket.port.mailbox.hasCommands }
             }
             if !stillWaiting { return [] }
-            safety?.check(Socket.describe("Poller.poll(timeout:)", open.map(\.socket)))
+            clock.checkSafetyLimit(Socket.describe("Poller.poll(timeout:)", open.map(\.socket)))
         }
     }
 

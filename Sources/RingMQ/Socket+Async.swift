@@ -22,11 +22,8 @@ extension Socket {
         enter(.send)
         defer { leave() }
         let deadline = context.deadline(after: state.pointee.options.sendTimeout)
-        // On a manual clock, the clock settles the outcome when it passes the deadline; made at
-        // the first park, so that a call that does not wait never shows as a sleeper.
-        var decision: ClockDecision?
-        defer { decision?.finish() }
-        var safety: SafetyLimit?
+        var watch: ClockWatch?                 // made at the first park
+        defer { watch?.finish() }
         while true {
             if try deliver(message, timeout: .zero) { return }
             // Cancellation is checked only once the message could not go out: a cancelled
@@ -34,17 +31,13 @@ extension Socket {
             try Task.checkCancellation()
             if deadline.hasPassed { throw RingMQError.timedOut }
             if try deliverAfterBriefSpin(message) { return }
-            if decision == nil, safety == nil {
-                decision = deadline.decision(waking: port.signal, forTask: true)
-                safety = SafetyLimit(deadline)
-            }
-            let stillWaiting = await ParkedTask.park(
-                on: port.signal, deadline: deadline, decision: decision, safety: safety
-            ) {
+            let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
+            watch = clock
+            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
                 context.isTerminated || port.mailbox.hasCommands || hasRoom(for: message)
             }
             if !stillWaiting { throw RingMQError.timedOut }
-            safety?.check(waiterDescription)
+            clock.checkSafetyLimit(waiterDescription)
         }
     }
 
@@ -69,25 +62,20 @@ extension Socket {
         enter(.receive)
         defer { leave() }
         let deadline = context.deadline(after: state.pointee.options.receiveTimeout)
-        var decision: ClockDecision?
-        defer { decision?.finish() }
-        var safety: SafetyLimit?
+        var watch: ClockWatch?                 // made at the first park
+        defer { watch?.finish() }
         while true {
             try Task.checkCancellation()
             if let message = try collect(timeout: .zero) { return message }
             if deadline.hasPassed { throw RingMQError.timedOut }
             if let message = try collectAfterBriefSpin() { return message }
-            if decision == nil, safety == nil {
-                decision = deadline.decision(waking: port.signal, forTask: true)
-                safety = SafetyLimit(deadline)
-            }
-            let stillWaiting = await ParkedTask.park(
-                on: port.signal, deadline: deadline, decision: decision, safety: safety
-            ) {
+            let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
+            watch = clock
+            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
                 context.isTerminated || port.mailbox.hasCommands || hasIncoming()
             }
             if !stillWaiting { throw RingMQError.timedOut }
-            safety?.check(waiterDescription)
+            clock.checkSafetyLimit(waiterDescription)
         }
     }
 

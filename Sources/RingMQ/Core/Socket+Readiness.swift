@@ -14,27 +14,20 @@ extension Socket {
     /// flag set, and the wait would go round without sleeping.
     static func waitUntil(_ sockets: [Socket], deadline: Deadline, call: String,
                           ready: () throws -> Bool) throws -> Bool {
-        // Made once the spin is over, as in ``waitFor(deadline:expectingReply:_:)``.
-        var readyToSleep = false
-        var decision: ClockDecision?
-        defer { decision?.finish() }
-        var safety: SafetyLimit?
+        var watch: ClockWatch?                 // made once the spin is over
+        defer { watch?.finish() }
         var spin = SpinPolicy(expectingReply: false)
         while true {
             if try ready() { return true }
             if spin.pause() { continue }
-            if !readyToSleep {
-                readyToSleep = true
-                // On a manual clock, the clock settles the outcome when it passes the deadline.
-                decision = deadline.decision(waking: sockets[0].port.signal)
-                safety = SafetyLimit(deadline)
-            }
+            let clock = watch ?? ClockWatch(deadline, signal: sockets[0].port.signal, forTask: false)
+            watch = clock
             let home = sockets[0].port.signal.word
             let homeKey = Signal.register(home)
             let keys = registerWatchers(sockets.dropFirst().map(\.port.signal), home: home)
             Signal.fenceAfterRegistering()
             defer { unregisterWatchers(sockets.dropFirst().map(\.port.signal), keys: keys) }
-            let alarm = decision == nil ? deadline.arm(waking: sockets[0].port.signal) : nil
+            let alarm = clock.arm(waking: sockets[0].port.signal, forTask: false)
             defer { alarm?.cancel() }
             let isReady = try ready()
             if isReady || deadline.hasPassed {
@@ -47,14 +40,14 @@ extension Socket {
                 Signal.cancelWait(home, key: homeKey)
                 continue
             }
-            if decision?.sleep(key: homeKey) == false {
+            if !clock.sleep(key: homeKey) {
                 Signal.cancelWait(home, key: homeKey)
                 return false
             }
-            Signal.wait(home, key: homeKey, timeout: safety?.cut(deadline.sleepLimit) ?? deadline.sleepLimit)
+            Signal.wait(home, key: homeKey, timeout: clock.sleepLimit)
             // Expired by the clock while asleep: timed out, whatever is ready since.
-            if decision?.wake() == false { return false }
-            safety?.check(describe(call, sockets))
+            if !clock.wake() { return false }
+            clock.checkSafetyLimit(describe(call, sockets))
         }
     }
 

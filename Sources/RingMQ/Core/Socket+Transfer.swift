@@ -147,25 +147,17 @@ extension Socket {
     /// between tries, spins per ``SpinPolicy``, then sleeps on the socket's signal.
     func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
                                 _ attempt: () -> Value?) throws -> Value? {
-        // Made once the spin is over: most waits of a stream end in the spin, and these cost
-        // about 750 instructions (measured with callgrind), a tenth of a message's budget.
-        var readyToSleep = false
-        var decision: ClockDecision?
-        defer { decision?.finish() }
-        var safety: SafetyLimit?
+        var watch: ClockWatch?                 // made once the spin is over
+        defer { watch?.finish() }
         var spin = SpinPolicy(expectingReply: expectingReply)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
             catchUp()
             if let value = attempt() { return value }
             if spin.pause() { continue }
-            if !readyToSleep {
-                readyToSleep = true
-                BlockingCallCheck.check(callInProgress)
-                // On a manual clock, the clock settles the outcome when it passes the deadline.
-                decision = deadline.decision(waking: port.signal)
-                safety = SafetyLimit(deadline)
-            }
+            if watch == nil { BlockingCallCheck.check(callInProgress) }
+            let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: false)
+            watch = clock
             let word = port.signal.word
             let key = Signal.prepareWait(word)
             // Re-check everything a waker may have changed, now that it can see us waiting.
@@ -178,16 +170,16 @@ extension Socket {
                 return value
             }
             // Armed before the last look at the clock: a clock moved after that look wakes us.
-            let alarm = decision == nil ? deadline.arm(waking: port.signal) : nil
+            let alarm = clock.arm(waking: port.signal, forTask: false)
             defer { alarm?.cancel() }
-            if deadline.hasPassed || decision?.sleep(key: key) == false {
+            if deadline.hasPassed || !clock.sleep(key: key) {
                 Signal.cancelWait(word, key: key)
                 return nil
             }
-            Signal.wait(word, key: key, timeout: safety?.cut(deadline.sleepLimit) ?? deadline.sleepLimit)
+            Signal.wait(word, key: key, timeout: clock.sleepLimit)
             // Expired by the clock while asleep: timed out, whatever has arrived since.
-            if decision?.wake() == false { return nil }
-            safety?.check(waiterDescription)
+            if !clock.wake() { return nil }
+            clock.checkSafetyLimit(waiterDescription)
         }
     }
 

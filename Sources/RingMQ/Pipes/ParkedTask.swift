@@ -24,15 +24,14 @@ final class ParkedTask: Sendable {
         Unmanaged<ParkedTask>.fromOpaque(pointer).takeRetainedValue().continuation.resume()
     }
 
-    /// Suspends the current task until `word` is notified, `deadline` passes, or the task is
-    /// cancelled, unless `ready()` (checked after registering) says there is no need. Returns
-    /// `false` when `decision` (the wait's ``ClockDecision`` on a manual clock) says the clock
-    /// expired the wait: the caller times out. Otherwise the caller re-checks its condition,
-    /// its deadline and cancellation.
+    /// Suspends the current task until `word` is notified, the deadline of `watch` passes, or
+    /// the task is cancelled, unless `ready()` (checked after registering) says there is no
+    /// need. Returns `false` when the clock expired the wait (on a manual clock, see
+    /// ``ClockWatch``): the caller times out. Otherwise the caller re-checks its condition, its
+    /// deadline and cancellation. The waiter owns `watch` and finishes it when its wait ends.
     /// `others`: signals that also end the wait (a poller's other sockets); the task
     /// registers on them naming `signal` as their watcher.
-    static func park(on signal: Signal, others: [Signal] = [], deadline: Deadline,
-                     decision: ClockDecision? = nil, safety: SafetyLimit? = nil,
+    static func park(on signal: Signal, others: [Signal] = [], watch: ClockWatch,
                      ready: () -> Bool) async -> Bool {
         let word = signal.word
         var alarm: Alarm?
@@ -52,15 +51,15 @@ final class ParkedTask: Sendable {
                 Signal.fenceAfterRegistering()
                 // Armed after registering and before the last look at the clock, so that the
                 // deadline's wake-up (a notify of the signal) finds this task registered.
-                if decision == nil { alarm = deadline.arm(waking: signal, forTask: true) }
-                safetyAlarm = safety?.arm(waking: signal)
+                alarm = watch.arm(waking: signal, forTask: true)
+                safetyAlarm = watch.armSafetyLimit(waking: signal)
                 // Cancelled before the handler could find us, or nothing to wait for: resume now.
-                if Task.isCancelled || deadline.hasPassed || ready() {
+                if Task.isCancelled || watch.deadline.hasPassed || ready() {
                     ParkedTask.resume(word)
-                } else if let decision {
+                } else if watch.decides {
                     // Last, so that a look above still counts; the clock expired us meanwhile
                     // when this fails.
-                    slept = decision.sleep(key: key)
+                    slept = watch.sleep(key: key)
                     if !slept { ParkedTask.resume(word) }
                 }
             }
@@ -69,7 +68,7 @@ final class ParkedTask: Sendable {
         }
         Signal.cancelWait(word, key: key)
         // Not asleep (resumed at once): the caller's own look at the queues and the clock decides.
-        guard let decision, slept else { return true }
-        return decision.wake()
+        guard slept else { return true }
+        return watch.wake()
     }
 }
