@@ -93,12 +93,15 @@ func expectStillBlocked<Value>(
 
 /// Expects `task` to be still suspended: parked on `socket`'s signal again (or still), not
 /// finished, and `sleepers` waiters registered on `clock`.
+///
+/// A task woken by a command re-parks in steps (its continuation first, then its sleep on the
+/// clock), and the clock counts it only once it sleeps: so this waits, bounded, for both.
 func expectStillSuspended<Value>(
     _ task: TrackedTask<Value>, parkedOn socket: Socket, on clock: ManualClock, sleepers: Int = 1,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async {
     let limit = ContinuousClock.now.advanced(by: .seconds(10))
-    while !isParked(socket), !task.isFinished, ContinuousClock.now < limit {
+    while !(isParked(socket) && clock.sleepers == sleepers), !task.isFinished, ContinuousClock.now < limit {
         await Task.yield()
     }
     #expect(!task.isFinished, "the waiter finished before its deadline", sourceLocation: sourceLocation)
