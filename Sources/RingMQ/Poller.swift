@@ -144,16 +144,14 @@ public struct Poller: Sendable {
 extension Socket {
     /// Whether the socket is closed (a poller skips it).
     var isClosedForPolling: Bool {
-        enter(.poll)
-        defer { leave() }
-        return state.pointee.closed
+        withExclusiveUse(.poll) { core.pointee.isClosed }
     }
 
     /// Which of `wanted` the socket is ready for now; nothing once closed.
     func readiness(for wanted: Poller.Events) -> Poller.Events {
         enter(.poll)
         defer { leave() }
-        guard !state.pointee.closed else { return [] }
+        guard !core.pointee.isClosed else { return [] }
         // Whatever it is polled for, apply its commands: a poll must not wake for them again.
         catchUp()
         var events: Poller.Events = []

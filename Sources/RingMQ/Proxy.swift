@@ -74,7 +74,7 @@ private func relay(from source: Socket, to destination: Socket, capture: Socket?
     for _ in 0..<64 {
         guard let message = try source.collect(timeout: .zero) else { break }
         if let capture { _ = try capture.deliver(message, timeout: .zero) }
-        guard try destination.deliver(message, timeout: destination.state.pointee.options.sendTimeout) else {
+        guard try destination.deliver(message, timeout: destination.core.pointee.options.sendTimeout) else {
             throw RingMQError.timedOut
         }
         moved = true

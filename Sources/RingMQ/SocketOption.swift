@@ -42,17 +42,15 @@ public enum SocketOption: Sendable, Hashable {
 }
 
 extension SocketOption {
-    /// Checks the value, and that the option means something for `type`.
-    func validate(for type: SocketType) throws(RingMQError) {
+    /// Checks the value, and that the option means something for `type`, then stores it in
+    /// `options`.
+    func apply(to options: inout SocketOptions, for type: SocketType) throws(RingMQError) {
         switch self {
-        case .sendHighWaterMark(let value), .receiveHighWaterMark(let value):
-            if value < 0 {
-                throw .invalidOption("\(name) must be 0 (no limit) or positive, not \(value)")
-            }
-        case .sendTimeout(let value), .receiveTimeout(let value), .linger(let value):
-            if let value, value < .zero {
-                throw .invalidOption("\(name) must be nil (wait forever), .zero (never wait) or positive, not \(value)")
-            }
+        case .sendHighWaterMark(let value): options.sendHighWaterMark = try checked(mark: value)
+        case .receiveHighWaterMark(let value): options.receiveHighWaterMark = try checked(mark: value)
+        case .sendTimeout(let value): options.sendTimeout = try checked(duration: value)
+        case .receiveTimeout(let value): options.receiveTimeout = try checked(duration: value)
+        case .linger(let value): options.linger = try checked(duration: value)
         case .routingID(let value):
             if let value, value.isEmpty || value.count > 255 {
                 throw .invalidOption("routingID must be 1 to 255 bytes, not \(value.count)")
@@ -60,26 +58,34 @@ extension SocketOption {
             if let value, value.withUnsafeBytes({ $0.first == 0 }) {
                 throw .invalidOption("routingID must not start with a zero byte: ROUTER reserves those for the ids it generates")
             }
-        case .routerMandatory(let on):
-            if on { try Self.require(type, in: [.router], for: "routerMandatory") }
-        case .xpubVerbose(let on):
-            if on { try Self.require(type, in: [.xpub], for: "xpubVerbose") }
-        case .xpubNoDrop(let on):
-            if on { try Self.require(type, in: [.xpub], for: "xpubNoDrop") }
-        case .invertMatching(let on):
-            if on { try Self.require(type, in: [.pub, .sub, .xpub], for: "invertMatching") }
-        case .conflate(let on):
-            if on { try Self.require(type, in: [.sub], for: "conflate") }
-        case .redeliverUnread(let on):
-            if on { try Self.require(type, in: [.push, .dealer, .req], for: "redeliverUnread") }
+            options.routingID = value
+        case .routerMandatory(let on): options.routerMandatory = try checked(on, for: type)
+        case .xpubVerbose(let on): options.xpubVerbose = try checked(on, for: type)
+        case .xpubNoDrop(let on): options.xpubNoDrop = try checked(on, for: type)
+        case .invertMatching(let on): options.invertMatching = try checked(on, for: type)
+        case .conflate(let on): options.conflate = try checked(on, for: type)
+        case .redeliverUnread(let on): options.redeliverUnread = try checked(on, for: type)
         }
     }
 
-    private static func require(_ type: SocketType, in types: [SocketType], for name: String) throws(RingMQError) {
-        guard types.contains(type) else {
-            let list = types.map(\.description).joined(separator: ", ")
-            throw .invalidOption("\(name) applies to \(list) sockets, not \(type)")
+    private func checked(mark value: Int) throws(RingMQError) -> Int {
+        guard value >= 0 else { throw .invalidOption("\(name) must be 0 (no limit) or positive, not \(value)") }
+        return value
+    }
+
+    private func checked(duration value: Duration?) throws(RingMQError) -> Duration? {
+        if let value, value < .zero {
+            throw .invalidOption("\(name) must be nil (wait forever), .zero (never wait) or positive, not \(value)")
         }
+        return value
+    }
+
+    /// A per-type switch may always be turned off; turned on, only where it applies.
+    private func checked(_ on: Bool, for type: SocketType) throws(RingMQError) -> Bool {
+        guard !on || type.accepts(self) else {
+            throw .invalidOption("\(name) applies to \(SocketType.accepting(self)) sockets, not \(type)")
+        }
+        return on
     }
 
     /// The option's property name on ``Socket``.
@@ -97,23 +103,6 @@ extension SocketOption {
         case .xpubNoDrop: "xpubNoDrop"
         case .invertMatching: "invertMatching"
         case .redeliverUnread: "redeliverUnread"
-        }
-    }
-
-    func apply(to options: inout SocketOptions) {
-        switch self {
-        case .sendHighWaterMark(let value): options.sendHighWaterMark = value
-        case .receiveHighWaterMark(let value): options.receiveHighWaterMark = value
-        case .sendTimeout(let value): options.sendTimeout = value
-        case .receiveTimeout(let value): options.receiveTimeout = value
-        case .linger(let value): options.linger = value
-        case .routingID(let value): options.routingID = value
-        case .routerMandatory(let value): options.routerMandatory = value
-        case .conflate(let value): options.conflate = value
-        case .xpubVerbose(let value): options.xpubVerbose = value
-        case .xpubNoDrop(let value): options.xpubNoDrop = value
-        case .invertMatching(let value): options.invertMatching = value
-        case .redeliverUnread(let value): options.redeliverUnread = value
         }
     }
 }

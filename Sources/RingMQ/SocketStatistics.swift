@@ -46,25 +46,19 @@ extension Socket {
     ///
     /// - Note: A closed socket reports what it had done, with empty queues and no peers.
     public var statistics: SocketStatistics {
-        enter(.option)
-        defer { leave() }
-        if !state.pointee.closed { catchUp() }
-        let live = state.pointee.attachments.filter { !$0.peerGone }
-        // A connect waiting for its bind has no peer yet (what it queued counts as queued out).
-        let peers = live.filter { $0.asBinder || $0.connection.binder != nil }.count
-        var queuedIn = state.pointee.inbound.queuedCount + state.pointee.inbox.count
-        queuedIn += state.pointee.latestSlots.filter { $0.slot.hasMessage }.count
-        // A subscriber's outbound pipes carry subscriptions, not messages it sent.
-        let queuedOut = type.isSubscriber
-            ? 0 : live.reduce(state.pointee.returned.count) { $0 + Int($1.outbound?.queuedEstimate ?? 0) }
-        return SocketStatistics(
-            messagesSent: state.pointee.sentCount,
-            messagesReceived: state.pointee.receivedCount,
-            messagesDropped: state.pointee.distributor.droppedTotal + state.pointee.routes.dropped
-                + state.pointee.returnedDropped,
-            messagesRedelivered: state.pointee.redeliveredCount,
-            queuedIn: queuedIn,
-            queuedOut: queuedOut,
-            peers: peers)
+        withExclusiveUse(.statistics) {
+            catchUpIfOpen()
+            let core = core.pointee
+            let role = role.handle
+            // A connect waiting for its bind has no peer yet (what it queued counts as queued out).
+            return SocketStatistics(
+                messagesSent: core.counters.sent,
+                messagesReceived: core.counters.received,
+                messagesDropped: core.counters.dropped,
+                messagesRedelivered: core.counters.redelivered,
+                queuedIn: role.queuedIn(core),
+                queuedOut: role.queuedOut(core),
+                peers: core.attachments.filter { !$0.peerGone && $0.hasFormed }.count)
+        }
     }
 }

@@ -61,12 +61,38 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
     /// SUB and XSUB: hold subscriptions, sent upstream to publishers.
     var isSubscriber: Bool { self == .sub || self == .xsub }
 
-    /// PUSH, DEALER, REQ: the types that round-robin over their peers, so a message a peer
-    /// left unread can go to another peer instead (``Socket/redeliverUnread``).
-    var redeliversUnread: Bool { self == .push || self == .dealer || self == .req }
-
     /// Whether the type accepts only one peer in total.
     var isExclusive: Bool { self == .pair }
+
+    /// ROUTER: knows each peer by a routing id, which the registry assigns per connection.
+    var routesByID: Bool { self == .router }
+
+    /// Whether messages queued on a connection still waiting for its bind may outlive the
+    /// socket's `close()` (``Socket/linger``): not for subscribers, whose pipe to a publisher
+    /// carries subscriptions, which mean nothing once the subscriber has gone.
+    var lingersBeforeBind: Bool { !isSubscriber }
+
+    /// Whether `option` means something for this type; the options every type has always do.
+    func accepts(_ option: SocketOption) -> Bool {
+        switch option {
+        case .sendHighWaterMark, .receiveHighWaterMark, .sendTimeout, .receiveTimeout, .linger, .routingID: true
+        case .routerMandatory: self == .router
+        case .xpubVerbose, .xpubNoDrop: self == .xpub
+        case .invertMatching: self == .pub || self == .sub || self == .xpub
+        case .conflate: self == .sub
+        case .redeliverUnread: self == .push || self == .dealer || self == .req
+        }
+    }
+
+    /// The types an option applies to ("PUSH, DEALER, REQ"), for error messages.
+    static func accepting(_ option: SocketOption) -> String {
+        allCases.filter { $0.accepts(option) }.map(\.description).joined(separator: ", ")
+    }
+
+    /// Said after "subscribe(_:) applies to SUB and XSUB sockets, not …" on a publisher.
+    var subscribeHint: String {
+        isPublisher ? "; subscribe on the SUB or XSUB sockets connected to this \(self)" : ""
+    }
 
     /// "PUSH, PULL" style list of compatible peers, for error messages.
     var compatiblePeerList: String {

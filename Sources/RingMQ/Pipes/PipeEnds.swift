@@ -34,7 +34,7 @@ struct PipeWriter: @unchecked Sendable {
     }
 
     /// Identifies the pipe.
-    var id: UnsafeMutableRawPointer { base }
+    var id: PipeID { PipeID(address: base) }
 
     /// Whether one more message fits. Reloads the reader's progress only when the cached view
     /// says the pipe is full.
@@ -147,7 +147,7 @@ struct PipeReader: @unchecked Sendable {
     }
 
     /// Identifies the pipe.
-    var id: UnsafeMutableRawPointer { base }
+    var id: PipeID { PipeID(address: base) }
 
     /// Whether a message is waiting. Reloads the writer's count only when the cached view is empty.
     @inline(__always)

@@ -21,7 +21,7 @@ extension Socket {
     public func send(_ message: Message) async throws {
         enter(.send)
         defer { leave() }
-        let deadline = context.deadline(after: state.pointee.options.sendTimeout)
+        let deadline = context.deadline(after: core.pointee.options.sendTimeout)
         var watch: ClockWatch?                 // made at the first park
         defer { watch?.finish() }
         while true {
@@ -61,7 +61,7 @@ extension Socket {
     public func receive() async throws -> Message {
         enter(.receive)
         defer { leave() }
-        let deadline = context.deadline(after: state.pointee.options.receiveTimeout)
+        let deadline = context.deadline(after: core.pointee.options.receiveTimeout)
         var watch: ClockWatch?                 // made at the first park
         defer { watch?.finish() }
         while true {

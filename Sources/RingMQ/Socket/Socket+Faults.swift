@@ -6,19 +6,19 @@ extension Socket {
     /// send takes the high-water-mark path (waits, `trySend` false, PUB drops); `false`
     /// restores their limits. Pipes connected later are not affected.
     package func setPeersLookFull(_ full: Bool, endpoint: String? = nil) throws {
-        enter(.option)
+        enter(.faults)
         defer { leave() }
         try checkUsable()
         let name = try endpoint.map { try EndpointName(parsing: $0) }
-        if port.mailbox.hasCommands { processCommands() }
-        for attachment in state.pointee.attachments where !attachment.peerGone {
+        if port.mailbox.hasCommands { applyPendingCommands() }
+        for attachment in core.pointee.attachments where !attachment.peerGone {
             guard let writer = attachment.outbound, name == nil || attachment.connection.endpoint == name else {
                 continue
             }
             if full {
-                guard state.pointee.limitsBeforeFault[writer.id] == nil else { continue }
-                state.pointee.limitsBeforeFault[writer.id] = writer.replaceLimit(with: 0)
-            } else if let limit = state.pointee.limitsBeforeFault.removeValue(forKey: writer.id) {
+                guard core.pointee.limitsBeforeFault[writer.id] == nil else { continue }
+                core.pointee.limitsBeforeFault[writer.id] = writer.replaceLimit(with: 0)
+            } else if let limit = core.pointee.limitsBeforeFault.removeValue(forKey: writer.id) {
                 _ = writer.replaceLimit(with: limit)
             }
         }
@@ -28,23 +28,23 @@ extension Socket {
     /// disconnected: what they sent stays receivable here, nothing more can be sent to them,
     /// and the peers see this socket leave. The socket stays bound.
     package func detachPeers(endpoint: String? = nil) throws {
-        enter(.disconnect)
+        enter(.faults)
         defer { leave() }
         try checkUsable()
         let name = try endpoint.map { try EndpointName(parsing: $0) }
-        if port.mailbox.hasCommands { processCommands() }
-        let leaving = state.pointee.attachments.filter { name == nil || $0.connection.endpoint == name }
+        if port.mailbox.hasCommands { applyPendingCommands() }
+        let leaving = core.pointee.attachments.filter { name == nil || $0.connection.endpoint == name }
         context.registry.withLock { registry in
             // This socket goes on reading what the peers sent: they must not take it back.
             for attachment in leaving {
-                release(attachment, closing: false, stopsReading: false, registry: &registry)
+                release(attachment, as: .detachingPeer, registry: &registry)
             }
         }
         // As if each peer had left: stop sending to it, keep reading what it sent. The peers
         // still read what this socket sent, so it is theirs, not to be taken back.
-        for attachment in leaving { peerLeft(attachment.connection, takingBackUnread: false) }
-        for attachment in leaving where !attachment.asBinder {
-            state.pointee.connected.remove(attachment.connection.endpoint)
+        for attachment in leaving { role.handle.peerLeft(attachment.connection, reclaimingUnread: false, &core.pointee) }
+        for attachment in leaving where attachment.side == .connecter {
+            core.pointee.connected.remove(attachment.connection.endpoint)
         }
     }
 }

@@ -4,14 +4,11 @@ extension Socket {
     /// subscribed; for PUB and XPUB, each prefix with how many subscribers hold it; empty for
     /// the other types and once the socket is closed. Exact when read by the socket's user.
     public var subscriptions: [Frame: Int] {
-        enter(.option)
-        defer { leave() }
-        if state.pointee.closed { return [:] }
-        if port.mailbox.hasCommands { processCommands() }
-        if type.isSubscriber { return port.subscriptions.withLock { $0.counts } }
-        var counts: [Frame: Int] = [:]
-        for entry in state.pointee.distributor.subscriptions() { counts[Frame(entry.prefix), default: 0] += 1 }
-        return counts
+        withExclusiveUse(.subscriptions) {
+            if core.pointee.isClosed { return [:] }
+            if port.mailbox.hasCommands { applyPendingCommands() }
+            return role.handle.subscriptions { port.subscriptions.withLock { $0.counts } }
+        }
     }
 }
 
@@ -19,8 +16,8 @@ extension Socket {
     /// The socket and its endpoints ("PULL socket (bound to inproc://tasks)"), for reports about
     /// a stuck wait. Read by the socket's user only.
     var endpointDescription: String {
-        let bound = state.pointee.bound.map(\.description).sorted()
-        let connected = state.pointee.connected.map(\.description).sorted()
+        let bound = core.pointee.bound.map(\.description).sorted()
+        let connected = core.pointee.connected.map(\.description).sorted()
         var parts: [String] = []
         if !bound.isEmpty { parts.append("bound to " + bound.joined(separator: ", ")) }
         if !connected.isEmpty { parts.append("connected to " + connected.joined(separator: ", ")) }

@@ -8,12 +8,11 @@ extension Socket {
     ///   option that does not apply to this socket's type; ``RingMQError/socketClosed``;
     ///   ``RingMQError/terminated``.
     public func setOption(_ option: SocketOption) throws {
-        enter(.option)
-        defer { leave() }
-        try checkUsable()
-        try option.validate(for: type)
-        applyPendingCommands()
-        store(option)
+        try withExclusiveUse(.setOption) {
+            try checkUsable()
+            catchUpIfOpen()
+            try store(option)
+        }
     }
 
     /// Sets ``sendHighWaterMark``, throwing instead of trapping on a negative value.
@@ -103,39 +102,38 @@ extension Socket {
     }
 
     private func read<Value>(_ keyPath: KeyPath<SocketOptions, Value>) -> Value {
-        enter(.option)
-        defer { leave() }
-        applyPendingCommands()
-        return state.pointee.options[keyPath: keyPath]
+        withExclusiveUse(.readOption) {
+            catchUpIfOpen()
+            return core.pointee.options[keyPath: keyPath]
+        }
     }
 
     /// Every call applies what peers posted (so redelivery happens at the next call of any
     /// kind, as Docs/Pipeline.md says), except on a closed socket, which has no peers.
-    private func applyPendingCommands() {
-        if !state.pointee.closed { catchUp() }
+    func catchUpIfOpen() {
+        if !core.pointee.isClosed { catchUp() }
     }
 
     /// The property setters' path: an invalid value is a programming error.
     private func assign(_ option: SocketOption) {
-        enter(.option)
-        defer { leave() }
-        do {
-            try option.validate(for: type)
-        } catch {
-            // fatalError, not preconditionFailure: an optimised build drops the message of a
-            // precondition and prints only "precondition failure".
-            fatalError("RingMQ: \(error); use setOption(_:) to handle this as an error")
+        withExclusiveUse(.writeOption) {
+            catchUpIfOpen()
+            do {
+                try store(option)
+            } catch {
+                // fatalError, not preconditionFailure: an optimised build drops the message of a
+                // precondition and prints only "precondition failure".
+                fatalError("RingMQ: \(error); use setOption(_:) to handle this as an error")
+            }
         }
-        applyPendingCommands()
-        store(option)
     }
 
-    private func store(_ option: SocketOption) {
-        option.apply(to: &state.pointee.options)
+    private func store(_ option: SocketOption) throws(RingMQError) {
+        try option.apply(to: &core.pointee.options, for: type)
         switch option {
         case .sendHighWaterMark, .receiveHighWaterMark, .conflate, .routingID:
-            port.currentPeerOptions = state.pointee.options.peerOptions
-        case .invertMatching(let inverted) where type == .sub:
+            port.currentPeerOptions = core.pointee.options.peerOptions
+        case .invertMatching(let inverted) where role.subscriber != nil:
             propagateInversion(inverted)
         default:
             break

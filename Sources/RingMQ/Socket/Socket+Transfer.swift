@@ -1,98 +1,74 @@
-import CRingMQShims
-
-/// The data path: hand a message to a peer pipe, take one from a peer pipe, and wait when
-/// neither is possible yet.
+/// The generic data path, the same for every type: ask the role where a message goes (or
+/// which message is next), wait when it says so, and ask again. Specialised per role by the
+/// optimizer, so the dispatch in ``Role`` is the only switch on the message path.
 extension Socket {
-    /// Queues `message`, waiting up to `timeout` (`.zero`: not at all). `false` when the time
-    /// ran out.
+    /// Sends through `role`: ready → written; drop → done; wait → waits up to `timeout`
+    /// (`.zero`: not at all). `false` when the time ran out.
     @inline(__always)
-    func deliver(_ message: consuming Message, timeout: Duration?) throws -> Bool {
-        try checkUsable()
-        guard type.canSend else { throw cannot("send") }
-        guard !message.isEmpty else {
-            throw RingMQError.operationNotSupported(
-                "a message needs at least one frame; send Message(Frame()) for an empty one")
+    func send<R: SocketRole>(_ message: consuming Message, through role: UnsafeMutablePointer<R>,
+                             timeout: Duration?) throws -> Bool {
+        switch try role.pointee.destination(for: message, &core.pointee) {
+        case .ready(let target):
+            role.pointee.write(message, to: target, &core.pointee)
+            core.pointee.expectingReply = true
+        case .drop(let counted):
+            if counted { core.pointee.counters.dropped &+= 1 }
+        case .wait:
+            if timeout == .zero { return false }
+            guard try sendAfterWaiting(message, through: role, deadline: context.deadline(after: timeout)) else {
+                return false
+            }
         }
-        if port.mailbox.hasCommands { processCommands() }
-        let sent: Bool
-        switch type {
-        case .pub, .xpub: sent = try publish(message, timeout: timeout)
-        case .xsub:
-            sendFromXSUB(message)
-            sent = true
-        case .req: sent = try sendRequest(message, timeout: timeout)
-        case .rep: sent = try sendReply(message, timeout: timeout)
-        case .router: sent = try route(message, timeout: timeout)
-        default: sent = try sendBalanced(message, timeout: timeout) != nil
-        }
-        if sent { state.pointee.sentCount &+= 1 }
-        return sent
-    }
-
-    /// Round-robin to a peer with room (PUSH, PAIR, DEALER, REQ), waiting up to `timeout`.
-    /// Returns the pipe the message went to; `nil` when the time ran out.
-    @inline(__always)
-    func sendBalanced(_ message: consuming Message, timeout: Duration?) throws -> PipeWriter? {
-        let ready = state.pointee.returned.isEmpty ? state.pointee.outbound.pickWritable() : writableAfterReturned()
-        if let pipe = ready {
-            pipe.write(message)
-            state.pointee.lastWasSend = true
-            return pipe
-        }
-        if timeout == .zero { return nil }
-        return try waitToDeliver(message, deadline: context.deadline(after: timeout))
-    }
-
-    /// A pipe with room for a new message, once the messages taken back from departed peers
-    /// have gone out first (see ``Socket/redeliverUnread``).
-    private func writableAfterReturned() -> PipeWriter? {
-        guard state.pointee.returned.isEmpty || resendReturned() else { return nil }
-        return state.pointee.outbound.pickWritable()
+        core.pointee.counters.sent &+= 1
+        return true
     }
 
     @inline(never)
-    private func waitToDeliver(_ message: consuming Message, deadline: Deadline) throws -> PipeWriter? {
+    private func sendAfterWaiting<R: SocketRole>(_ message: consuming Message, through role: UnsafeMutablePointer<R>,
+                                                 deadline: Deadline) throws -> Bool {
         // Waiting for room: the reader frees it in batches, so poll at the long interval.
-        let writable = try waitFor(deadline: deadline, expectingReply: false) {
-            writableAfterReturned()
+        let found = try waitFor(deadline: deadline, expectingReply: false) { () throws -> Destination<R.Target>? in
+            let destination = try role.pointee.destination(for: message, &core.pointee)
+            if case .wait = destination { return nil }
+            return destination
         }
-        guard let pipe = writable else { return nil }
-        pipe.write(message)
-        state.pointee.lastWasSend = true
-        return pipe
+        switch found {
+        case .ready(let target)?:
+            role.pointee.write(message, to: target, &core.pointee)
+            core.pointee.expectingReply = true
+        case .drop(let counted)?:
+            if counted { core.pointee.counters.dropped &+= 1 }
+        case .wait?, nil:
+            return false
+        }
+        return true
     }
 
-    /// Takes the next message, waiting up to `timeout` (`.zero`: not at all). `nil` when the
+    /// Receives through `role`, waiting up to `timeout` (`.zero`: not at all). `nil` when the
     /// time ran out.
     @inline(__always)
-    func collect(timeout: Duration?) throws -> Message? {
-        try checkUsable()
-        guard type.canReceive else { throw cannot("receive") }
-        if type == .req || type == .rep { try checkTurnToReceive() }
-        if port.mailbox.hasCommands { processCommands() }
-        if let message = takeNext() {
-            state.pointee.lastWasSend = false
-            state.pointee.receivedCount &+= 1
+    func receive<R: SocketRole>(through role: UnsafeMutablePointer<R>, timeout: Duration?) throws -> Message? {
+        try role.pointee.checkTurnToReceive()
+        if port.mailbox.hasCommands { applyPendingCommands() }
+        if let message = role.pointee.take(&core.pointee) {
+            core.pointee.expectingReply = false
+            core.pointee.counters.received &+= 1
             return message
         }
-        if !state.pointee.returned.isEmpty { _ = resendReturned() }
-        releaseDrainedPipes()
+        _ = role.pointee.resendReclaimed(&core.pointee)
         if timeout == .zero { return nil }
-        let message = try waitToCollect(deadline: context.deadline(after: timeout))
-        if message != nil { state.pointee.receivedCount &+= 1 }
+        let message = try receiveAfterWaiting(through: role, deadline: context.deadline(after: timeout))
+        if message != nil { core.pointee.counters.received &+= 1 }
         return message
     }
 
-    /// The next message by the type's incoming routing.
-    @inline(__always)
-    private func takeNext() -> Message? {
-        switch type {
-        case .xpub: state.pointee.inbox.popFirst()
-        case .sub, .xsub: takeForSubscriber()
-        case .req: takeReply()
-        case .rep: takeRequest()
-        case .router: takeRouted()
-        default: state.pointee.inbound.read()
+    @inline(never)
+    private func receiveAfterWaiting<R: SocketRole>(through role: UnsafeMutablePointer<R>,
+                                                    deadline: Deadline) throws -> Message? {
+        let expectingReply = core.pointee.expectingReply
+        core.pointee.expectingReply = false
+        return try waitFor(deadline: deadline, expectingReply: expectingReply) {
+            role.pointee.take(&core.pointee)
         }
     }
 
@@ -100,60 +76,29 @@ extension Socket {
     /// for async senders and pollers. Types that drop instead of waiting are always ready.
     func hasRoom(for message: Message?) -> Bool {
         catchUp()
-        switch type {
-        case .pull, .sub: return false
-        case .pub, .xpub:
-            guard type == .xpub, state.pointee.options.xpubNoDrop, let message else { return true }
-            return state.pointee.distributor.matchingHaveRoom(message, invertAll: state.pointee.options.invertMatching)
-        case .xsub: return true
-        case .req: return !state.pointee.turn.awaitingReply && state.pointee.outbound.hasWritable()
-        case .rep: return state.pointee.turn.envelope != nil && requesterPipe() != nil
-        case .router:
-            guard state.pointee.options.routerMandatory, let message, message.count >= 2 else { return true }
-            return routeTarget(message[0]) != nil
-        case .pair, .push, .dealer:
-            // Messages taken back go first (``catchUp()`` sent what it could).
-            return state.pointee.returned.isEmpty && state.pointee.outbound.hasWritable()
-        }
+        return role.handle.hasRoom(for: message, &core.pointee)
     }
 
     /// Whether a receive would find a message now (for the proxy and pollers). A SUB may
     /// report a message its filter then drops.
     func hasIncoming() -> Bool {
         catchUp()
-        switch type {
-        case .xpub: return !state.pointee.inbox.isEmpty
-        case .sub, .xsub: return state.pointee.inbound.hasMessage() || slotsHaveMessage
-        case .req: return state.pointee.turn.awaitingReply && state.pointee.inbound.hasMessage()
-        case .rep: return state.pointee.turn.envelope == nil && state.pointee.inbound.hasMessage()
-        case .pub, .push: return false
-        default: return state.pointee.inbound.hasMessage()
-        }
+        return role.handle.hasIncoming(core.pointee)
     }
 
-    @inline(never)
-    private func waitToCollect(deadline: Deadline) throws -> Message? {
-        let expectingReply = state.pointee.lastWasSend
-        state.pointee.lastWasSend = false
-        return try waitFor(deadline: deadline, expectingReply: expectingReply) {
-            if let message = takeNext() { return message }
-            releaseDrainedPipes()
-            return nil
-        }
-    }
-
-    /// The one waiting loop: retries `attempt` until it yields a value (returned), the
-    /// deadline passes (`nil`), or the context terminates (throws). Applies peers' commands
-    /// between tries, spins per ``SpinPolicy``, then sleeps on the socket's signal.
+    /// The waiting loop of a blocked send or receive: retries `attempt` until it yields a value
+    /// (returned), the deadline passes (`nil`), or the context terminates (throws). Applies
+    /// peers' commands between tries, spins per ``SpinPolicy``, then sleeps on the socket's
+    /// signal. (The poller and the proxy wait on several sockets: ``waitUntil(_:deadline:call:ready:)``.)
     func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
-                                _ attempt: () -> Value?) throws -> Value? {
+                        _ attempt: () throws -> Value?) throws -> Value? {
         var watch: ClockWatch?                 // made once the spin is over
         defer { watch?.finish() }
         var spin = SpinPolicy(expectingReply: expectingReply)
         while true {
             if context.isTerminated { throw RingMQError.terminated }
             catchUp()
-            if let value = attempt() { return value }
+            if let value = try attempt() { return value }
             if spin.pause() { continue }
             if watch == nil { BlockingCallCheck.check(callInProgress) }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: false)
@@ -165,7 +110,7 @@ extension Socket {
                 Signal.cancelWait(word, key: key)
                 continue
             }
-            if let value = attempt() {
+            if let value = try attempt() {
                 Signal.cancelWait(word, key: key)
                 return value
             }
@@ -183,25 +128,33 @@ extension Socket {
         }
     }
 
+    /// Throws unless a message may be sent: the socket open, the type able to send, the message
+    /// not empty.
+    @inline(__always)
+    func checkSendable(_ message: borrowing Message) throws {
+        try checkUsable()
+        guard type.canSend else { throw cannot("send") }
+        guard !message.isEmpty else {
+            throw RingMQError.operationNotSupported(
+                "a message needs at least one frame; send Message(Frame()) for an empty one")
+        }
+    }
+
+    /// Throws unless the socket is open and its type can receive.
+    @inline(__always)
+    func checkReceivable() throws {
+        try checkUsable()
+        guard type.canReceive else { throw cannot("receive") }
+    }
+
     /// Throws if the socket is closed or its context terminated.
     @inline(__always)
     func checkUsable() throws {
-        if state.pointee.closed { throw RingMQError.socketClosed }
+        if core.pointee.isClosed { throw RingMQError.socketClosed }
         if context.isTerminated { throw RingMQError.terminated }
     }
 
     private func cannot(_ verb: String) -> RingMQError {
         .operationNotSupported("\(type) sockets cannot \(verb); \(type) talks to \(type.compatiblePeerList)")
-    }
-
-    /// Drops the attachments whose inbound pipe the fair queue has drained after the peer left.
-    @inline(__always)
-    func releaseDrainedPipes() {
-        guard !state.pointee.inbound.released.isEmpty else { return }
-        let released = state.pointee.inbound.takeReleased()
-        if type == .router { state.pointee.routes.removeSources(released) }
-        state.pointee.attachments.removeAll { attachment in
-            attachment.inbound.map { released.contains($0.id) } ?? false
-        }
     }
 }

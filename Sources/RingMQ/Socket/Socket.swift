@@ -23,31 +23,36 @@ import Synchronization
 ///
 /// The socket closes itself when the last reference to it goes away.
 public final class Socket: @unchecked Sendable {
-    // @unchecked Sendable: the mutable state behind `state` is touched only by the thread
-    // currently using the socket, which the `activity` guard enforces; what other threads
-    // reach goes through `port` (atomics and locks).
+    // @unchecked Sendable: the mutable state behind `core` and `role` is touched only by the
+    // thread currently using the socket, which the `activity` guard enforces; what other
+    // threads reach goes through `port` (atomics and locks).
 
     /// The socket's pattern role.
     public let type: SocketType
     let context: Context
     let port: SocketPort
-    let state: UnsafeMutablePointer<SocketState>
+    /// What every type has (options, connections, counters).
+    let core: UnsafeMutablePointer<SocketCore>
+    /// What this type adds, and how it routes (see ``Role``).
+    let role: Role
     /// The operation in progress (an ``Operation`` raw value), 0 when idle.
     let activity = Atomic<UInt8>(0)
 
     init(type: SocketType, context: Context) {
         self.type = type
         self.context = context
-        let initial = SocketState(type: type)
+        let initial = SocketCore(type: type)
         self.port = SocketPort(type: type, options: initial.options.peerOptions)
-        self.state = .allocate(capacity: 1)
-        self.state.initialize(to: initial)
+        self.core = .allocate(capacity: 1)
+        self.core.initialize(to: initial)
+        self.role = Role(type)
     }
 
     deinit {
         close()
-        state.deinitialize(count: 1)
-        state.deallocate()
+        role.handle.free()
+        core.deinitialize(count: 1)
+        core.deallocate()
     }
 
     // MARK: - Sending
@@ -63,7 +68,7 @@ public final class Socket: @unchecked Sendable {
     public func send(_ message: consuming Message) throws {
         enter(.send)
         defer { leave() }
-        guard try deliver(message, timeout: state.pointee.options.sendTimeout) else {
+        guard try deliver(message, timeout: core.pointee.options.sendTimeout) else {
             throw RingMQError.timedOut
         }
     }
@@ -89,7 +94,7 @@ public final class Socket: @unchecked Sendable {
     public func receive() throws -> Message {
         enter(.receive)
         defer { leave() }
-        guard let message = try collect(timeout: state.pointee.options.receiveTimeout) else {
+        guard let message = try collect(timeout: core.pointee.options.receiveTimeout) else {
             throw RingMQError.timedOut
         }
         return message
@@ -103,66 +108,5 @@ public final class Socket: @unchecked Sendable {
         enter(.tryReceive)
         defer { leave() }
         return try collect(timeout: .zero)
-    }
-
-    // MARK: - One thread at a time
-
-    enum Operation: UInt8 {
-        case send = 1, trySend, receive, tryReceive, bind, connect, unbind, disconnect, close, option, proxy, poll
-
-        var name: String {
-            switch self {
-            case .send: "send(_:)"
-            case .trySend: "trySend(_:)"
-            case .receive: "receive()"
-            case .tryReceive: "tryReceive()"
-            case .bind: "bind(_:)"
-            case .connect: "connect(_:)"
-            case .unbind: "unbind(_:)"
-            case .disconnect: "disconnect(_:)"
-            case .close: "close()"
-            case .option: "an option or subscription call"
-            case .proxy: "proxy(frontend:backend:capture:)"
-            case .poll: "Poller.poll(timeout:)"
-            }
-        }
-    }
-
-    @inline(__always)
-    func enter(_ operation: Operation) {
-        #if DEBUG
-        let (exchanged, current) = activity.compareExchange(
-            expected: 0, desired: operation.rawValue, ordering: .acquiring)
-        if !exchanged { concurrentUse(operation, current) }
-        #else
-        // Release builds: two plain accesses instead of a locked instruction; catches most
-        // overlaps, and the debug build catches every one.
-        let current = activity.load(ordering: .relaxed)
-        if current != 0 { concurrentUse(operation, current) }
-        activity.store(operation.rawValue, ordering: .relaxed)
-        #endif
-    }
-
-    /// The name of the call in progress ("receive()"), for diagnostics.
-    var operationInProgress: String {
-        Operation(rawValue: activity.load(ordering: .relaxed))?.name ?? "call"
-    }
-
-    /// The call in progress, for diagnostics ("receive() on a PULL socket").
-    var callInProgress: String {
-        "\(operationInProgress) on a \(type) socket"
-    }
-
-    @inline(__always)
-    func leave() {
-        activity.store(0, ordering: .releasing)
-    }
-
-    private func concurrentUse(_ operation: Operation, _ current: UInt8) -> Never {
-        let other = Operation(rawValue: current)?.name ?? "another call"
-        fatalError(
-            "RingMQ: \(type) socket used from two threads at once: \(operation.name) was called while "
-                + "\(other) was running. A socket may move between threads but must be used by one thread "
-                + "at a time; use Context.terminate() to stop a thread blocked in a socket.")
     }
 }

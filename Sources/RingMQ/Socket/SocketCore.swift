@@ -1,80 +1,87 @@
-/// Everything only the socket's current user thread touches.
+/// What every socket has, whatever its type, touched only by the thread using the socket.
+/// What a type adds lives in its role (`Roles/`).
 ///
 /// Kept behind an `UnsafeMutablePointer` owned by the socket rather than in stored `var`s of
 /// the class: class properties pay a dynamic exclusivity check on every access, which the
 /// send/receive path cannot afford. The socket's one-thread-at-a-time guard is what makes the
 /// unsynchronised access sound.
-struct SocketState {
+struct SocketCore {
     var options: SocketOptions
+    /// Every connection in use, as this socket sees it; a departed peer's stays while its
+    /// inbound pipe still holds messages.
     var attachments: [Attachment] = []
-    var outbound = LoadBalancer()
-    var inbound = FairQueue()
-    /// PUB/XPUB: subscribers and their subscriptions.
-    var distributor = Distributor()
-    /// XPUB: subscription messages (and XSUB's other messages) waiting for `receive`.
-    var inbox = MessageQueue()
-    /// SUB: the subscriptions in force, to drop messages queued before an unsubscription
-    /// (member 0 holds every prefix subscribed).
-    var localFilter = SubscriptionTrie()
-    /// SUB with conflate: the slots its publishers put their newest message in.
-    var latestSlots: [LatestSlotEntry] = []
-    /// REQ and REP: whose turn it is, and where the reply goes.
-    var turn = RequestReplyTurn()
-    /// ROUTER: peers by routing id.
-    var routes = RoutingTable()
     var bound: Set<EndpointName> = []
     var connected: Set<EndpointName> = []
-    var closed = false
+    var isClosed = false
+    var counters = SocketCounters()
+    /// Whether the last message moved was sent, so a reply may be imminent; see ``SpinPolicy``.
+    var expectingReply = false
     /// Test support: the limits of the pipes made to look full, to restore.
-    var limitsBeforeFault: [UnsafeMutableRawPointer: UInt64] = [:]
-    /// Messages sent and received, for ``Socket/statistics``.
-    var sentCount = 0
-    var receivedCount = 0
-    /// PUSH, DEALER, REQ: messages taken back from peers that left them unread, to send
-    /// before any newer message (see ``Socket/redeliverUnread``).
-    var returned = MessageQueue()
-    /// Messages taken back and sent again, for ``Socket/statistics``.
-    var redeliveredCount = 0
-    /// Messages taken back that no peer was left to take when the socket closed.
-    var returnedDropped = 0
-    /// Whether the last message moved was sent (so a reply may be imminent); see ``SpinPolicy``.
-    var lastWasSend = false
+    var limitsBeforeFault: [PipeID: UInt64] = [:]
 
     init(type: SocketType) {
         options = SocketOptions(type: type)
     }
 }
 
-/// A conflating SUB's slot from one publisher; dropped once the publisher has gone and the
-/// slot is empty.
-struct LatestSlotEntry {
-    let slot: LatestSlot
-    let connection: Connection
-    var peerGone = false
+/// The counts ``Socket/statistics`` reports, kept by the socket's own thread.
+struct SocketCounters {
+    var sent = 0
+    var received = 0
+    /// Every drop the type makes: a full subscriber (PUB, XPUB), an unknown or full peer
+    /// (ROUTER), messages reclaimed that nobody was left to take at close.
+    var dropped = 0
+    /// Messages reclaimed from a departed peer and sent again.
+    var redelivered = 0
 }
 
-/// The socket's option values (see the properties on ``Socket``).
-struct SocketOptions {
-    var sendHighWaterMark = 1000
-    var receiveHighWaterMark = 1000
-    var sendTimeout: Duration?
-    var receiveTimeout: Duration?
-    var linger: Duration?
-    var routingID: Frame?
-    var routerMandatory = false
-    var conflate = false
-    var xpubVerbose = false
-    var xpubNoDrop = false
-    var invertMatching = false
-    /// Set per type by ``init(type:)``: on for the types that load-balance.
-    var redeliverUnread = false
-
-    init(type: SocketType) {
-        redeliverUnread = type.redeliversUnread
+/// The bookkeeping every role does on ``SocketCore/attachments``.
+extension SocketCore {
+    /// Starts tracking `attachment`, unless it is of no use: its peer has gone and it has no
+    /// inbound pipe to drain. Returns whether it is tracked.
+    @discardableResult
+    mutating func track(_ attachment: Attachment) -> Bool {
+        guard !attachment.peerGone || attachment.inbound != nil else { return false }
+        attachments.append(attachment)
+        return true
     }
 
-    var peerOptions: PeerOptions {
-        PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,
-                    conflate: conflate, routingID: routingID)
+    /// The peer of `connection` has gone: keeps its attachment while there is an inbound pipe
+    /// to drain (marked gone), drops it otherwise. Returns the attachment as it was, or `nil`
+    /// if `connection` is not in use here.
+    mutating func markPeerGone(_ connection: Connection) -> Attachment? {
+        guard let index = attachments.firstIndex(where: { $0.connection === connection }) else { return nil }
+        let attachment = attachments[index]
+        if attachment.inbound != nil {
+            attachments[index].peerGone = true
+        } else {
+            attachments.remove(at: index)
+        }
+        return attachment
+    }
+
+    /// Stops tracking `connection`.
+    mutating func untrack(_ connection: Connection) {
+        attachments.removeAll { $0.connection === connection }
+    }
+
+    /// Drops the attachments whose inbound pipe is among `released` (drained after the peer left).
+    mutating func untrack(released: [PipeID]) {
+        attachments.removeAll { attachment in
+            attachment.inbound.map { released.contains($0.id) } ?? false
+        }
+    }
+
+    /// The inbound pipe of the connection whose outbound pipe is `writer` (where a REQ's reply
+    /// comes from).
+    func inboundID(pairedWith writer: PipeWriter) -> PipeID? {
+        attachments.first { $0.outbound?.id == writer.id }?.inbound?.id
+    }
+
+    /// Messages this socket sent that its live peers have not taken yet, as last published.
+    var queuedOnPeers: Int {
+        attachments.reduce(0) { total, attachment in
+            attachment.peerGone ? total : total + Int(attachment.outbound?.queuedEstimate ?? 0)
+        }
     }
 }

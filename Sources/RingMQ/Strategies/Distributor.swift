@@ -30,7 +30,6 @@ struct Distributor {
     private var connections: [Connection?] = []
     private var inverted: [Bool] = []
     private var marks: [UInt32] = []
-    private var dropCounts: [Int] = []
     private var freeIDs: [Int32] = []
     private var trie = SubscriptionTrie()
     private var epoch: UInt32 = 0
@@ -38,8 +37,6 @@ struct Distributor {
     private var invertingCount = 0
     /// Scratch for the ids matched by one message, kept to avoid reallocating.
     private var matched: [Int32] = []
-    /// Messages dropped for a full subscriber queue, over the socket's life.
-    private(set) var droppedTotal = 0
 
     /// Live subscribers.
     private(set) var count = 0
@@ -47,8 +44,8 @@ struct Distributor {
     // MARK: - Subscribers
 
     /// Adds a subscriber reached through `writer` (or `slot`, for a conflating SUB), whose
-    /// subscriptions arrive through `reader`. Returns its id.
-    mutating func add(_ connection: Connection, writer: PipeWriter?, slot: LatestSlot?, reader: PipeReader?) -> Int32 {
+    /// subscriptions arrive through `reader`.
+    mutating func add(_ connection: Connection, writer: PipeWriter?, slot: LatestSlot?, reader: PipeReader?) {
         let id: Int
         if let free = freeIDs.popLast() {
             id = Int(free)
@@ -60,7 +57,6 @@ struct Distributor {
             connections.append(nil)
             inverted.append(false)
             marks.append(0)
-            dropCounts.append(0)
         }
         writers[id] = writer
         latest[id] = slot
@@ -68,10 +64,8 @@ struct Distributor {
         connections[id] = connection
         inverted[id] = false
         marks[id] = 0
-        dropCounts[id] = 0
         count += 1
         refreshInversion(id)
-        return Int32(id)
     }
 
     /// The id of the subscriber on `connection`.
@@ -95,17 +89,9 @@ struct Distributor {
         return trie.removeAll(member: id)
     }
 
-    /// Forgets every subscriber (the socket is closing), keeping ``droppedTotal``: a closed
-    /// socket still reports what it dropped.
+    /// Forgets every subscriber (the socket is closing).
     mutating func removeAll() {
-        let dropped = droppedTotal
         self = Distributor()
-        droppedTotal = dropped
-    }
-
-    /// Messages dropped so far for the subscriber on `connection`.
-    func dropped(for connection: Connection) -> Int? {
-        id(of: connection).map { dropCounts[Int($0)] }
     }
 
     /// Every subscription in force, as (prefix, subscriber connection) pairs.
@@ -153,25 +139,27 @@ struct Distributor {
 
     // MARK: - Publishing
 
-    /// Queues `message` to every matching subscriber with room; counts a drop for each full one.
-    /// `invertAll`: the publisher inverts matching (``Socket/invertMatching``).
+    /// Queues `message` to every matching subscriber with room. Returns how many matching
+    /// subscribers were full, so did not get it. `invertAll`: the publisher inverts matching
+    /// (``Socket/invertMatching``).
     @inline(__always)
-    mutating func publish(_ message: Message, invertAll: Bool) {
-        guard count > 0 else { return }
+    mutating func publish(_ message: Message, invertAll: Bool) -> Int {
+        guard count > 0 else { return 0 }
         collectMatches(message, invertAll: invertAll)
+        var dropped = 0
         for id in matched {
             let index = Int(id)
             if let writer = writers[index] {
                 if writer.hasRoom() {
                     writer.write(message)
                 } else {
-                    dropCounts[index] &+= 1
-                    droppedTotal &+= 1
+                    dropped &+= 1
                 }
             } else if let slot = latest[index] {
                 slot.put(message)
             }
         }
+        return dropped
     }
 
     /// Whether every subscriber that `message` matches has room for it (XPUB with

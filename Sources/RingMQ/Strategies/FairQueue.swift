@@ -1,5 +1,5 @@
-/// Round-robin over the inbound pipes that have messages (ZeroMQ's `fq_t`): PULL, PAIR, and
-/// later SUB, DEALER and REP.
+/// Round-robin over the inbound pipes that have messages (ZeroMQ's `fq_t`): PULL, PAIR,
+/// DEALER, REQ, REP, ROUTER, SUB and XSUB.
 ///
 /// After taking a message from one pipe it tries the next pipe first, so one busy writer
 /// cannot starve the others. A pipe whose writer has gone stays until it is drained, so
@@ -10,7 +10,7 @@ struct FairQueue {
     private var detached: [Bool] = []
     private var next = 0
     /// Pipes removed after draining, for the socket to release.
-    private(set) var released: [UnsafeMutableRawPointer] = []
+    private(set) var released: [PipeID] = []
 
     mutating func add(_ pipe: PipeReader) {
         pipes.append(pipe)
@@ -18,13 +18,13 @@ struct FairQueue {
     }
 
     /// Marks the pipe's writer as gone: it is dropped once drained.
-    mutating func markDetached(_ id: UnsafeMutableRawPointer) {
+    mutating func markDetached(_ id: PipeID) {
         guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
         detached[index] = true
     }
 
     /// Drops the pipe at once, with whatever it still holds.
-    mutating func remove(_ id: UnsafeMutableRawPointer) {
+    mutating func remove(_ id: PipeID) {
         // A drained pipe may be listed as released still; its address may be reused by the
         // next pipe allocated, so it must not outlive this call.
         released.removeAll { $0 == id }
@@ -39,7 +39,7 @@ struct FairQueue {
         next = 0
     }
 
-    mutating func takeReleased() -> [UnsafeMutableRawPointer] {
+    mutating func takeReleased() -> [PipeID] {
         defer { released = [] }
         return released
     }
@@ -70,7 +70,7 @@ struct FairQueue {
 
     /// The next message in turn and the id of the pipe it came from (REQ, REP and ROUTER need
     /// to know the peer), or `nil` when no pipe has one.
-    mutating func readTagged() -> (message: Message, source: UnsafeMutableRawPointer)? {
+    mutating func readTagged() -> (message: Message, source: PipeID)? {
         if pipes.count == 1, !detached[0] {
             let pipe = pipes[0]
             return pipe.read().map { ($0, pipe.id) }
@@ -78,7 +78,7 @@ struct FairQueue {
         return readInTurn()
     }
 
-    private mutating func readInTurn() -> (message: Message, source: UnsafeMutableRawPointer)? {
+    private mutating func readInTurn() -> (message: Message, source: PipeID)? {
         var checked = 0
         while checked < pipes.count {
             let index = next

@@ -1,5 +1,5 @@
-/// Round-robin over the outbound pipes that have room (ZeroMQ's `lb_t`): PUSH, and later
-/// DEALER and REQ.
+/// Round-robin over the outbound pipes that have room (ZeroMQ's `lb_t`): PUSH, DEALER, REQ
+/// and PAIR.
 ///
 /// Message *k* goes to the pipe after the one message *k − 1* went to, skipping full pipes,
 /// so N peers with room see messages 1, 2, … N, 1, 2, …
@@ -11,7 +11,7 @@ struct LoadBalancer {
         pipes.append(pipe)
     }
 
-    mutating func remove(_ id: UnsafeMutableRawPointer) {
+    mutating func remove(_ id: PipeID) {
         guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
         pipes.remove(at: index)
         if next > index { next -= 1 }

@@ -4,9 +4,7 @@ struct RoutingTable {
     /// Routing id → the pipe to that peer (only peers still connected).
     private var writers: [Frame: PipeWriter] = [:]
     /// Inbound pipe id → the routing id of the peer writing it (kept until the pipe is drained).
-    private var ids: [UnsafeMutableRawPointer: Frame] = [:]
-    /// Messages dropped because their peer was unknown or full (without `routerMandatory`).
-    private(set) var dropped = 0
+    private var ids: [PipeID: Frame] = [:]
 
     mutating func add(_ id: Frame, writer: PipeWriter?, reader: PipeReader?) {
         if let writer { writers[id] = writer }
@@ -25,7 +23,7 @@ struct RoutingTable {
     }
 
     /// Forgets the inbound pipes that have been released.
-    mutating func removeSources(_ released: [UnsafeMutableRawPointer]) {
+    mutating func removeSources(_ released: [PipeID]) {
         for source in released { ids[source] = nil }
     }
 
@@ -45,24 +43,8 @@ struct RoutingTable {
         writers[id]
     }
 
-    func id(of source: UnsafeMutableRawPointer) -> Frame? {
+    func id(of source: PipeID) -> Frame? {
         ids[source]
     }
-
-    mutating func countDrop() {
-        dropped &+= 1
-    }
 }
 
-/// REQ and REP: the strict alternation of the request-reply pattern, and where the reply goes.
-struct RequestReplyTurn {
-    /// REQ: a request went out and its reply has not been received.
-    var awaitingReply = false
-    /// REQ: the inbound pipe the reply must come from (the peer the request went to).
-    var replySource: UnsafeMutableRawPointer?
-    /// REP: the envelope of the request being answered (every frame up to and including the
-    /// empty delimiter); `nil` when no request is being answered.
-    var envelope: [Frame]?
-    /// REP: the inbound pipe of the requester, whose connection carries the reply back.
-    var requester: UnsafeMutableRawPointer?
-}

@@ -7,8 +7,9 @@ import Synchronization
 /// before bind) the binder is `nil`; the connecter may already write.
 ///
 /// `@unchecked Sendable`: `connecterClosed`, `lingerDeadline` and the routing ids change only
-/// under the context's registry lock (the ids before the connection is handed to its ends); `binder` is behind a lock of its own (a subscriber reads it to
-/// tell its publisher about new subscriptions); everything else is immutable or atomic.
+/// under the context's registry lock (the ids before the connection is handed to its ends);
+/// `binder` is behind a lock of its own (a subscriber reads it to tell its publisher about new
+/// subscriptions); everything else is immutable or atomic.
 final class Connection: @unchecked Sendable {
     let endpoint: EndpointName
     let connecter: SocketPort
@@ -43,21 +44,18 @@ final class Connection: @unchecked Sendable {
         self.connecter = connecter
         self.connecterOptions = options
         self.binderPort = Locked(binder)
-        let type = connecter.type
-        // A SUB that conflates gets the newest message through a slot; known here when the SUB
-        // connects, or is bound already (a pending connection falls back to a pipe).
-        if type == .sub, options.conflate {
-            latest = LatestSlot(reader: connecter.signal)
-        } else if type.isPublisher, let binder, binder.type == .sub, binderOptions?.conflate == true {
-            latest = LatestSlot(reader: binder.signal)
-        } else {
-            latest = nil
+        let shape = ConnectionShape(connecter: connecter.type, conflates: options.conflate,
+                                    binder: binder?.type, binderConflates: binderOptions?.conflate ?? false)
+        switch shape.slot {
+        case .toConnecter: latest = LatestSlot(reader: connecter.signal)
+        case .toBinder: latest = binder.map { LatestSlot(reader: $0.signal) }
+        case nil: latest = nil
         }
-        toBinder = type.writesToPeers && !(latest != nil && type.isPublisher)
+        toBinder = shape.pipeToBinder
             ? Pipe(limit: PeerOptions.pipeLimit(writerSend: options.sendHighWaterMark,
                                                 readerReceive: binderOptions?.receiveHighWaterMark))
             : nil
-        toConnecter = type.readsFromPeers && !(latest != nil && type.isSubscriber)
+        toConnecter = shape.pipeToConnecter
             ? Pipe(limit: PeerOptions.pipeLimit(writerSend: binderOptions?.sendHighWaterMark,
                                                 readerReceive: options.receiveHighWaterMark))
             : nil
@@ -84,9 +82,11 @@ final class Connection: @unchecked Sendable {
     /// The pipe carrying subscriptions from the subscriber side to the publisher side, if this
     /// connects the two.
     var upstream: Pipe? {
-        if connecter.type.isSubscriber { return toBinder }
-        if connecter.type.isPublisher { return toConnecter }
-        return nil
+        switch ConnectionShape.subscriptions(from: connecter.type) {
+        case .toBinder: toBinder
+        case .toConnecter: toConnecter
+        case nil: nil
+        }
     }
 
     /// Writes the subscriber's subscriptions in force into the upstream pipe, before the
@@ -110,26 +110,13 @@ final class Connection: @unchecked Sendable {
 
     /// The connection as the connecting socket uses it.
     var connecterSide: Attachment {
-        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, asBinder: false,
+        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, side: .connecter,
                    routingID: binderRoutingID)
     }
 
     /// The connection as the bound socket uses it.
     var binderSide: Attachment {
-        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, asBinder: true,
+        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, side: .binder,
                    routingID: connecterRoutingID)
     }
-}
-
-/// One socket's view of a connection: where it writes, where it reads, and which side it is.
-struct Attachment: Sendable {
-    let connection: Connection
-    let outbound: PipeWriter?
-    let inbound: PipeReader?
-    let asBinder: Bool
-    /// The peer has closed or disconnected: nothing more will be written, nothing may be sent.
-    var peerGone = false
-    /// ROUTER: the id it knows the peer by; `nil` until assigned (a ROUTER that connected
-    /// before the bind learns it from a ``Command/routingIDAssigned(_:)``).
-    var routingID: Frame?
 }

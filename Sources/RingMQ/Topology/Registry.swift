@@ -27,27 +27,6 @@ struct Registry {
         pending[connection.endpoint] = list.isEmpty ? nil : list
     }
 
-    /// Frees `port`'s exclusive slot if `connection` is what holds it.
-    mutating func releaseExclusive(_ port: SocketPort?, for connection: Connection) {
-        guard let port, port.type.isExclusive else { return }
-        if exclusiveTaken[ObjectIdentifier(port)] == ObjectIdentifier(connection) {
-            exclusiveTaken[ObjectIdentifier(port)] = nil
-        }
-    }
-
-    /// Frees `port`'s exclusive slot whatever holds it (the socket is closing).
-    mutating func releaseAllExclusive(_ port: SocketPort) {
-        exclusiveTaken[ObjectIdentifier(port)] = nil
-    }
-
-    func isExclusiveTaken(_ port: SocketPort) -> Bool {
-        port.type.isExclusive && exclusiveTaken[ObjectIdentifier(port)] != nil
-    }
-
-    mutating func takeExclusive(_ port: SocketPort, for connection: Connection) {
-        if port.type.isExclusive { exclusiveTaken[ObjectIdentifier(port)] = ObjectIdentifier(connection) }
-    }
-
     /// Drops connections whose connecter closed before any bind and whose linger has passed,
     /// with what they had queued (otherwise they would wait for a bind that may never come).
     mutating func pruneLingering() {
@@ -58,71 +37,13 @@ struct Registry {
         lingering.removeAll { connection in expired.contains { $0 === connection } }
     }
 
-    // MARK: - Routing ids
-
-    /// Gives each ROUTER end of `connection` the id it will know its peer by: the peer's
-    /// `routingID`, or one generated for that ROUTER. Refuses an id another connected peer of
-    /// the same ROUTER uses. `register: false` for a connection whose connecter has gone: it
-    /// only delivers what it holds, and must not block the id for a new peer.
-    mutating func assignRoutingIDs(_ connection: Connection, binder: SocketPort, binderOptions: PeerOptions,
-                                   register: Bool = true) throws(RingMQError) {
-        var connecterID: Frame?
-        var binderID: Frame?
-        if binder.type == .router {
-            let id = connection.connecterOptions.routingID ?? generateID(for: binder)
-            try checkFree(id, at: binder, endpoint: connection.endpoint)
-            connecterID = id
-        }
-        if connection.connecter.type == .router {
-            let id = binderOptions.routingID ?? generateID(for: connection.connecter)
-            try checkFree(id, at: connection.connecter, endpoint: connection.endpoint)
-            binderID = id
-        }
-        connection.connecterRoutingID = connecterID
-        connection.binderRoutingID = binderID
-        guard register else { return }
-        if let connecterID { routingIDs[ObjectIdentifier(binder), default: [:]][connecterID] = ObjectIdentifier(connection) }
-        if let binderID {
-            routingIDs[ObjectIdentifier(connection.connecter), default: [:]][binderID] = ObjectIdentifier(connection)
-        }
-    }
-
-    /// Frees the routing ids `connection` holds at its ROUTER ends.
-    mutating func releaseRoutingIDs(_ connection: Connection) {
-        let owner = ObjectIdentifier(connection)
-        if let id = connection.connecterRoutingID, let binder = connection.binder,
-           routingIDs[ObjectIdentifier(binder)]?[id] == owner {
-            routingIDs[ObjectIdentifier(binder)]?[id] = nil
-        }
-        if let id = connection.binderRoutingID, routingIDs[ObjectIdentifier(connection.connecter)]?[id] == owner {
-            routingIDs[ObjectIdentifier(connection.connecter)]?[id] = nil
-        }
-    }
-
-    /// Forgets a closing ROUTER's ids and counter.
-    mutating func forgetRouter(_ port: SocketPort) {
-        routingIDs[ObjectIdentifier(port)] = nil
-        generatedIDs[ObjectIdentifier(port)] = nil
-    }
-
-    private func checkFree(_ id: Frame, at router: SocketPort, endpoint: EndpointName) throws(RingMQError) {
-        guard routingIDs[ObjectIdentifier(router)]?[id] == nil else {
-            throw .addressInUse(
-                "routing id \(id) is already used by another peer of the ROUTER at \(endpoint); "
-                    + "give each peer a distinct routingID (or leave it nil to have one generated)")
-        }
-    }
-
-    /// libzmq's shape: a zero byte, then a 32-bit counter, big-endian; unique per ROUTER (ids
-    /// users set cannot start with a zero byte).
-    private mutating func generateID(for router: SocketPort) -> Frame {
-        let key = ObjectIdentifier(router)
-        while true {
-            let counter = generatedIDs[key, default: 0] &+ 1
-            generatedIDs[key] = counter
-            let id = Frame([0, UInt8(counter >> 24), UInt8(counter >> 16 & 0xFF), UInt8(counter >> 8 & 0xFF),
-                            UInt8(counter & 0xFF)])
-            if routingIDs[key]?[id] == nil { return id }
-        }
+    /// Refuses a connection on the binding side (an incompatible peer, a taken PAIR, a routing
+    /// id in use, or a socket closing before it adopted it): the connecter is told this side
+    /// stopped reading (it may take back what it queued) and its slots are freed.
+    mutating func refuse(_ connection: Connection) {
+        connection.reportDetached()
+        connection.connecter.post(.detach(connection, stoppedReading: true))
+        releaseExclusive(connection.connecter, for: connection)
+        releaseRoutingIDs(connection)
     }
 }

@@ -1,0 +1,110 @@
+/// The sending side PUSH, DEALER, REQ and PAIR share: round-robin to the peers with room
+/// (libzmq's `lb_t`), and the messages reclaimed from peers that left them unread, which go
+/// out before any newer message (``Socket/redeliverUnread``; libzmq drops them).
+///
+/// Only the sending socket may write its pipes (each is single-producer), so reclaiming happens
+/// on its thread, when it applies the peer's `.detach` command: at its next call, or at once if
+/// it is waiting (the command wakes it). Reclaimed messages wait here while every remaining
+/// peer is full; a send waits behind them, so the messages in flight never exceed what the
+/// high-water marks allow.
+struct Balancing {
+    var peers = LoadBalancer()
+    var reclaimed = MessageQueue()
+
+    mutating func attach(_ attachment: Attachment) {
+        guard let outbound = attachment.outbound, !attachment.peerGone else { return }
+        peers.add(outbound)
+    }
+
+    /// Stops sending to the departed peer of `attachment`, reclaiming what it left unread.
+    mutating func peerLeft(_ attachment: Attachment, reclaimingUnread: Bool, _ core: inout SocketCore) {
+        guard let outbound = attachment.outbound else { return }
+        peers.remove(outbound.id)
+        if reclaimingUnread { reclaimUnread(from: outbound, enabled: core.options.redeliverUnread) }
+    }
+
+    /// Takes back what the departed reader of `pipe` left unread. Called only once that reader
+    /// has said it stopped reading (its last read happened before it posted the command this
+    /// thread took out of the mailbox), so this thread is now the pipe's one reader.
+    mutating func reclaimUnread(from pipe: PipeWriter, enabled: Bool) {
+        guard enabled else { return }
+        let reader = PipeReader(base: pipe.base)
+        while let message = reader.read() { reclaimed.append(message) }
+    }
+
+    /// Sends the oldest reclaimed message to the next peer with room; returns that peer's pipe,
+    /// or `nil` when nothing is reclaimed or every peer is full.
+    mutating func resendOne(_ core: inout SocketCore) -> PipeWriter? {
+        guard !reclaimed.isEmpty, let pipe = peers.pickWritable() else { return nil }
+        pipe.write(reclaimed.popFirst()!)
+        core.counters.redelivered &+= 1
+        return pipe
+    }
+
+    /// At `close()`: gives what is still reclaimed to the remaining peers, past their
+    /// high-water marks if they are full (the socket sends nothing more, so their queues grow
+    /// by these messages at most, which were in flight already), unless `dropping` (`linger`
+    /// `.zero`, or a REQ, whose reply nobody could take) or no peer is left. Counts the rest
+    /// as dropped.
+    mutating func close(dropping: Bool, _ core: inout SocketCore) {
+        if !dropping {
+            while resendOne(&core) != nil {}
+            while !reclaimed.isEmpty, let pipe = peers.pickNext() {
+                pipe.write(reclaimed.popFirst()!)
+                core.counters.redelivered &+= 1
+            }
+        }
+        core.counters.dropped += reclaimed.count
+        reclaimed.removeAll()
+        peers.removeAll()
+    }
+}
+
+/// A role that sends through a ``Balancing`` (PUSH, DEALER, REQ, PAIR).
+protocol BalancedSending: SocketRole where Target == PipeWriter {
+    var balancing: Balancing { get set }
+}
+
+extension BalancedSending {
+    @inline(__always)
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+        if let pipe = writablePipe(&core) { return .ready(pipe) }
+        return .wait
+    }
+
+    @inline(__always)
+    mutating func write(_ message: consuming Message, to pipe: PipeWriter, _ core: inout SocketCore) {
+        pipe.write(message)
+    }
+
+    /// A pipe with room for a new message, once reclaimed messages have gone out first.
+    @inline(__always)
+    mutating func writablePipe(_ core: inout SocketCore) -> PipeWriter? {
+        if balancing.reclaimed.isEmpty { return balancing.peers.pickWritable() }
+        return writableAfterReclaimed(&core)
+    }
+
+    @inline(never)
+    private mutating func writableAfterReclaimed(_ core: inout SocketCore) -> PipeWriter? {
+        guard resendReclaimed(&core) else { return nil }
+        return balancing.peers.pickWritable()
+    }
+
+    mutating func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool {
+        // Reclaimed messages go first (the socket resent what it could before asking).
+        balancing.reclaimed.isEmpty && balancing.peers.hasWritable()
+    }
+
+    mutating func reclaimUnread(from pipe: PipeWriter, _ core: inout SocketCore) {
+        balancing.reclaimUnread(from: pipe, enabled: core.options.redeliverUnread)
+    }
+
+    mutating func resendReclaimed(_ core: inout SocketCore) -> Bool {
+        while balancing.resendOne(&core) != nil {}
+        return balancing.reclaimed.isEmpty
+    }
+
+    func queuedOut(_ core: SocketCore) -> Int {
+        core.queuedOnPeers + balancing.reclaimed.count
+    }
+}

@@ -1,0 +1,49 @@
+/// A role that receives fair-queued from its peers (libzmq's `fq_t`): PULL, DEALER, PAIR, REQ,
+/// REP, ROUTER, SUB and XSUB.
+protocol FairReceiving: SocketRole {
+    var inbound: FairQueue { get set }
+    /// Forgets the pipes the fair queue has drained after their peers left.
+    mutating func releaseDrained(_ core: inout SocketCore)
+}
+
+extension FairReceiving {
+    @inline(__always)
+    mutating func take(_ core: inout SocketCore) -> Message? {
+        if let message = inbound.read() { return message }
+        releaseDrained(&core)
+        return nil
+    }
+
+    func hasIncoming(_ core: SocketCore) -> Bool {
+        inbound.hasMessage()
+    }
+
+    func queuedIn(_ core: SocketCore) -> Int {
+        inbound.queuedCount
+    }
+
+    mutating func releaseDrained(_ core: inout SocketCore) {
+        guard !inbound.released.isEmpty else { return }
+        core.untrack(released: inbound.takeReleased())
+    }
+}
+
+extension FairQueue {
+    /// Reads from the inbound pipe of `attachment`, if it has one; a departed peer's pipe is
+    /// drained, then dropped.
+    mutating func attach(_ attachment: Attachment) {
+        guard let inbound = attachment.inbound else { return }
+        add(inbound)
+        if attachment.peerGone { markDetached(inbound.id) }
+    }
+
+    /// The peer of `attachment` has gone: drain its pipe, then drop it.
+    mutating func peerLeft(_ attachment: Attachment) {
+        if let inbound = attachment.inbound { markDetached(inbound.id) }
+    }
+
+    /// Stops reading `attachment`'s pipe at once.
+    mutating func forget(_ attachment: Attachment) {
+        if let inbound = attachment.inbound { remove(inbound.id) }
+    }
+}

@@ -1,0 +1,83 @@
+/// A role's pointer seen through what the socket asks of a role off the message path (see
+/// ``Role/handle``).
+protocol RoleHandle {
+    func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool
+    func hasIncoming(_ core: SocketCore) -> Bool
+    /// Applies peers' commands in order (see `Socket+Commands.swift`); `adoptingNew: false`
+    /// skips attach commands (a closing socket refuses them).
+    func apply(_ commands: [Command], adoptingNew: Bool, _ core: inout SocketCore)
+    /// Starts using a connection this socket made or bound.
+    func adopt(_ attachment: Attachment, _ core: inout SocketCore)
+    func forget(_ attachment: Attachment, _ core: inout SocketCore)
+    func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore)
+    /// Takes back what nobody read on `pipes` and sends what it can.
+    func reclaimUnread(from pipes: [PipeWriter], _ core: inout SocketCore)
+    func resendReclaimed(_ core: inout SocketCore)
+    func close(_ core: inout SocketCore)
+    func queuedIn(_ core: SocketCore) -> Int
+    func queuedOut(_ core: SocketCore) -> Int
+    func subscriptions(record: () -> [Frame: Int]) -> [Frame: Int]
+    /// Frees the role (the socket is going away).
+    func free()
+}
+
+extension UnsafeMutablePointer: RoleHandle where Pointee: SocketRole {
+    func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool {
+        pointee.hasRoom(for: message, &core)
+    }
+
+    func hasIncoming(_ core: SocketCore) -> Bool {
+        pointee.hasIncoming(core)
+    }
+
+    func apply(_ commands: [Command], adoptingNew: Bool, _ core: inout SocketCore) {
+        for command in commands {
+            pointee.apply(command, adoptingNew: adoptingNew, &core)
+        }
+        _ = pointee.resendReclaimed(&core)
+    }
+
+    func adopt(_ attachment: Attachment, _ core: inout SocketCore) {
+        pointee.attach(attachment, &core)
+        // Messages reclaimed from a departed peer go to the newcomer first.
+        _ = pointee.resendReclaimed(&core)
+    }
+
+    func forget(_ attachment: Attachment, _ core: inout SocketCore) {
+        pointee.forget(attachment, &core)
+    }
+
+    func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
+        pointee.peerLeft(connection, reclaimingUnread: reclaimingUnread, &core)
+    }
+
+    func reclaimUnread(from pipes: [PipeWriter], _ core: inout SocketCore) {
+        for pipe in pipes { pointee.reclaimUnread(from: pipe, &core) }
+        _ = pointee.resendReclaimed(&core)
+    }
+
+    func resendReclaimed(_ core: inout SocketCore) {
+        _ = pointee.resendReclaimed(&core)
+    }
+
+    func close(_ core: inout SocketCore) {
+        pointee.close(&core)
+    }
+
+    func queuedIn(_ core: SocketCore) -> Int {
+        pointee.queuedIn(core)
+    }
+
+    func queuedOut(_ core: SocketCore) -> Int {
+        pointee.queuedOut(core)
+    }
+
+    func subscriptions(record: () -> [Frame: Int]) -> [Frame: Int] {
+        pointee.subscriptions(record: record)
+    }
+
+    func free() {
+        deinitialize(count: 1)
+        deallocate()
+    }
+}
