@@ -5,6 +5,32 @@ import Testing
 /// removed. Each test is itself marked deprecated, so calling them here warns no one; the rest
 /// of the package uses the replacements.
 @Suite(.runsAlone) struct DeprecatedAPITests {
+    @available(*, deprecated, message: "tests set(sendHighWaterMark:) and set(receiveHighWaterMark:)")
+    @Test func theHighWaterMarkSettersAreSetOption() throws {
+        let context = TestContext()
+        let socket = try context.socket(.push)
+        try socket.set(sendHighWaterMark: 7)
+        try socket.set(receiveHighWaterMark: 9)
+        #expect(socket.sendHighWaterMark == 7)
+        #expect(socket.receiveHighWaterMark == 9)
+
+        let send = expectError(.invalidOption) { try socket.set(sendHighWaterMark: -1) }
+        #expect(send?.contains("sendHighWaterMark") == true, "the message should name the option: \(send ?? "")")
+        let receive = expectError(.invalidOption) { try socket.set(receiveHighWaterMark: -1) }
+        #expect(receive?.contains("receiveHighWaterMark") == true,
+                "the message should name the option: \(receive ?? "")")
+        #expect(socket.sendHighWaterMark == 7)
+        #expect(socket.receiveHighWaterMark == 9)
+
+        socket.close()
+        #expect(throws: RingMQError.socketClosed) { try socket.set(sendHighWaterMark: 5) }
+        #expect(throws: RingMQError.socketClosed) { try socket.set(receiveHighWaterMark: 5) }
+        let other = try context.socket(.pull)
+        context.terminate()
+        #expect(throws: RingMQError.terminated) { try other.set(sendHighWaterMark: 5) }
+        #expect(throws: RingMQError.terminated) { try other.set(receiveHighWaterMark: 5) }
+    }
+
     @available(*, deprecated, message: "tests the events property")
     @Test func eachReadOfTheEventsPropertyMakesANewStream() async throws {
         let test = TestContext()
