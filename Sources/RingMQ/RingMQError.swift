@@ -2,8 +2,9 @@
 ///
 /// Each case carries, where it helps, a message that names what was wrong and what to do
 /// instead. The message is part of the value: two errors are equal only when their messages
-/// are. Use pattern matching (`catch RingMQError.timedOut`, `if case .invalidEndpoint = error`)
-/// to react to a kind of error regardless of its message.
+/// are. To react to a kind of error regardless of its message, compare its ``code``
+/// (`error.code == .invalidEndpoint`) or use pattern matching (`catch RingMQError.timedOut`,
+/// `if case .invalidEndpoint = error`).
 public enum RingMQError: Error, Equatable, Sendable {
     /// The endpoint string is malformed, empty, or uses a scheme other than `inproc://`.
     case invalidEndpoint(String)
@@ -47,6 +48,69 @@ extension RingMQError: CustomStringConvertible {
         case .timedOut: "timed out: the operation did not complete within the socket's timeout"
         case .socketClosed: "socket closed: the socket was closed; create a new one with Context.socket(_:)"
         case .terminated: "terminated: the socket's context was terminated"
+        }
+    }
+}
+
+extension RingMQError {
+    /// The kind of a ``RingMQError``, without its message: one case per case of the error,
+    /// with the same name.
+    ///
+    /// Codes compare equal whatever the errors' messages say, so they suit switches, sets
+    /// and dictionary keys, counting errors by kind, and tests that must not depend on the
+    /// wording of a message.
+    ///
+    /// ```swift
+    /// do {
+    ///     try socket.bind(endpoint)
+    /// } catch let error as RingMQError where error.code == .addressInUse {
+    ///     try socket.connect(endpoint)              // someone else bound it first
+    /// }
+    /// ```
+    public enum Code: Sendable, Hashable, CaseIterable {
+        /// ``RingMQError/invalidEndpoint(_:)``: a malformed endpoint, or a scheme other than
+        /// `inproc://`.
+        case invalidEndpoint
+        /// ``RingMQError/addressInUse(_:)``: the endpoint is already bound in this context.
+        case addressInUse
+        /// ``RingMQError/endpointNotFound(_:)``: the socket is not bound or connected to the
+        /// endpoint.
+        case endpointNotFound
+        /// ``RingMQError/incompatibleSocketTypes(_:_:)``: the two socket types cannot talk to
+        /// each other.
+        case incompatibleSocketTypes
+        /// ``RingMQError/operationNotSupported(_:)``: the socket type cannot do this, or the
+        /// message cannot be sent as it is.
+        case operationNotSupported
+        /// ``RingMQError/invalidState(_:)``: the call is out of turn for the socket's state.
+        case invalidState
+        /// ``RingMQError/invalidOption(_:)``: an option was given a value it cannot take.
+        case invalidOption
+        /// ``RingMQError/hostUnreachable``: no peer has the routing id.
+        case hostUnreachable
+        /// ``RingMQError/timedOut``: the socket's timeout passed first.
+        case timedOut
+        /// ``RingMQError/socketClosed``: the socket has been closed.
+        case socketClosed
+        /// ``RingMQError/terminated``: the socket's context has been terminated.
+        case terminated
+    }
+
+    /// The kind of this error, without its message: errors of the same case have the same
+    /// code whatever their messages say.
+    public var code: Code {
+        switch self {
+        case .invalidEndpoint: .invalidEndpoint
+        case .addressInUse: .addressInUse
+        case .endpointNotFound: .endpointNotFound
+        case .incompatibleSocketTypes: .incompatibleSocketTypes
+        case .operationNotSupported: .operationNotSupported
+        case .invalidState: .invalidState
+        case .invalidOption: .invalidOption
+        case .hostUnreachable: .hostUnreachable
+        case .timedOut: .timedOut
+        case .socketClosed: .socketClosed
+        case .terminated: .terminated
         }
     }
 }

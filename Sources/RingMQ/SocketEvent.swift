@@ -1,4 +1,4 @@
-/// A change in a socket's connections, as ``Socket/events`` reports it (ZeroMQ's socket
+/// A change in a socket's connections, as ``Socket/makeEventStream()`` reports it (ZeroMQ's socket
 /// monitor, Swift-shaped).
 public enum SocketEvent: Sendable, Hashable {
     /// The socket bound `endpoint`.
@@ -61,14 +61,26 @@ final class EventFeed: Sendable {
 }
 
 extension Socket {
-    /// The socket's connection events from now on, for tests and diagnostics: bound, unbound,
-    /// peer attached, peer detached. The sequence finishes when the socket closes or its
-    /// context terminates. Each access starts a new sequence; keeps up to 10,000 unread events.
+    /// Makes a new stream of the socket's connection events from now on, for tests and
+    /// diagnostics: bound, unbound, peer attached, peer detached. The stream finishes when the
+    /// socket closes or its context terminates, and keeps up to 10,000 unread events.
+    ///
+    /// Each call registers a new, independent stream, which sees every event from that moment
+    /// (ZeroMQ's socket monitor, Swift-shaped). That side effect is why this is a `make…`
+    /// method rather than a property; it replaces the property ``events``, whose name it
+    /// cannot reuse, as Swift does not allow a property and a method with no arguments to
+    /// share one name.
     ///
     /// ```swift
-    /// let events = pull.events
+    /// let events = pull.makeEventStream()
     /// try push.connect("inproc://tasks")
     /// for await event in events { if case .peerAttached = event { break } }
     /// ```
-    public var events: AsyncStream<SocketEvent> { port.events.stream() }
+    public func makeEventStream() -> AsyncStream<SocketEvent> { port.events.stream() }
+
+    /// A new stream of the socket's connection events from now on, as
+    /// ``makeEventStream()`` makes: each read of this property registers another stream.
+    @available(*, deprecated, renamed: "makeEventStream()",
+               message: "each read makes a new stream; call makeEventStream() to say so")
+    public var events: AsyncStream<SocketEvent> { makeEventStream() }
 }

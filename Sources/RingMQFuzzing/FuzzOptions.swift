@@ -74,16 +74,10 @@ enum FuzzOptions {
 }
 
 extension FuzzOptions {
-    /// Sets `option`: `throwingForm`, with `setOption(_:)` (or `set(sendHighWaterMark:)` and
-    /// `set(receiveHighWaterMark:)`), else through the property, which traps on an invalid value.
+    /// Sets `option`: `throwingForm`, with `setOption(_:)`, else through the property, which
+    /// traps on an invalid value.
     static func set(_ option: SocketOption, on socket: Socket, throwingForm: Bool) throws {
-        guard !throwingForm else {
-            switch option {
-            case .sendHighWaterMark(let value): return try socket.set(sendHighWaterMark: value)
-            case .receiveHighWaterMark(let value): return try socket.set(receiveHighWaterMark: value)
-            default: return try socket.setOption(option)
-            }
-        }
+        guard !throwingForm else { return try socket.setOption(option) }
         switch option {
         case .sendHighWaterMark(let value): socket.sendHighWaterMark = value
         case .receiveHighWaterMark(let value): socket.receiveHighWaterMark = value

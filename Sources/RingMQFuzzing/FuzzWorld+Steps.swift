@@ -101,7 +101,7 @@ extension FuzzWorld {
         case .events(let slot):
             guard let socket = sockets[slot] else { return }
             // A few at most: each buffers what it is sent.
-            if streams.count < 4 { streams.append(socket.events) }
+            if streams.count < 4 { streams.append(socket.makeEventStream()) }
         case .advanceClock(let duration):
             clock?.advance(by: duration)
         case .terminate:

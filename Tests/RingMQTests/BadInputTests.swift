@@ -7,7 +7,7 @@ import Testing
 @Suite(.runsAlone) struct BadInputTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let input: String
-        let kind: RingMQError.Kind
+        let kind: RingMQError.Code
         /// Words the message must contain (case-insensitive); empty for the cases without one.
         let says: [String]
         let attempt: @Sendable (Sockets) throws -> Void

@@ -673,7 +673,7 @@ extension DocSamplesTests {
             let worker = try context.socket(.pull)
             worker.receiveHighWaterMark = 5
             try worker.bind("inproc://work")
-            let events = worker.events                         // the events from now on
+            let events = worker.makeEventStream()              // the events from now on
             let producer = try context.socket(.push)
             producer.sendHighWaterMark = 5
             try producer.connect("inproc://work")

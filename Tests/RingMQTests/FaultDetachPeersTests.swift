@@ -21,8 +21,8 @@ import Testing
             try push.connect(endpoint)
             return push
         }
-        let pullEvents = pull.events
-        let pushEvents = pushes.map(\.events)
+        let pullEvents = pull.makeEventStream()
+        let pushEvents = pushes.map { $0.makeEventStream() }
         #expect(try pushes[0].trySend("a1"))
         #expect(try pushes[1].trySend("b1"))
         #expect(try pushes[0].trySend("a2"))
@@ -92,8 +92,8 @@ import Testing
         try pushA.connect("inproc://detach-a")
         let pushB = try time.socket(.push)
         try pushB.connect("inproc://detach-b")
-        let eventsA = pushA.events
-        let eventsB = pushB.events
+        let eventsA = pushA.makeEventStream()
+        let eventsB = pushB.makeEventStream()
 
         try Faults.detachPeers(of: pull, endpoint: "inproc://detach-b")
         #expect(try await nextEvents(1, of: eventsB) == [.peerDetached(endpoint: "inproc://detach-b")])
@@ -118,7 +118,7 @@ import Testing
         try pull.bind(endpoint)
         let push = try time.socket(.push)
         try push.connect(endpoint)
-        let pullEvents = pull.events
+        let pullEvents = pull.makeEventStream()
         #expect(try push.trySend("sent before"))
 
         try Faults.detachPeers(of: push)
@@ -167,7 +167,7 @@ import Testing
         let sub = try time.socket(.sub)
         try sub.connect(endpoint)
         try sub.subscribe("")
-        let subEvents = sub.events
+        let subEvents = sub.makeEventStream()
         try await pub.send("queued")
 
         try Faults.detachPeers(of: pub)

@@ -27,7 +27,7 @@ private func pipeline(
         #expect(socket.sendHighWaterMark == 1000)
         #expect(socket.receiveHighWaterMark == 1000)
         socket.sendHighWaterMark = 7
-        try socket.set(receiveHighWaterMark: 9)
+        try socket.setOption(.receiveHighWaterMark(9))
         #expect(socket.sendHighWaterMark == 7)
         #expect(socket.receiveHighWaterMark == 9)
         try socket.setOption(.sendHighWaterMark(0))
@@ -129,10 +129,10 @@ private func pipeline(
     @Test func negativeHighWaterMarksThrowInvalidOption() throws {
         let context = TestContext()
         let socket = try context.socket(.push)
-        let message = expectError(.invalidOption) { try socket.set(sendHighWaterMark: -1) }
+        let message = expectError(.invalidOption) { try socket.setOption(.sendHighWaterMark(-1)) }
         #expect(message?.contains("sendHighWaterMark") == true, "the message should name the option: \(message ?? "")")
-        expectError(.invalidOption) { try socket.setOption(.sendHighWaterMark(-1)) }
-        let receive = expectError(.invalidOption) { try socket.set(receiveHighWaterMark: -1) }
+        expectError(.invalidOption) { try socket.setOption(.sendHighWaterMark(.min)) }
+        let receive = expectError(.invalidOption) { try socket.setOption(.receiveHighWaterMark(-1)) }
         #expect(receive?.contains("receiveHighWaterMark") == true, "the message should name the option: \(receive ?? "")")
         expectError(.invalidOption) { try socket.setOption(.receiveHighWaterMark(.min)) }
         // The values did not change.

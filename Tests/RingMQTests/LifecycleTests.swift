@@ -12,9 +12,8 @@ private let operations: [(name: String, call: @Sendable (Socket) throws -> Void)
     ("connect", { try $0.connect("inproc://fresh-connect") }),
     ("unbind", { try $0.unbind("inproc://bound") }),
     ("disconnect", { try $0.disconnect("inproc://connected") }),
-    ("setOption", { try $0.setOption(.sendHighWaterMark(5)) }),
-    ("set(sendHighWaterMark:)", { try $0.set(sendHighWaterMark: 5) }),
-    ("set(receiveHighWaterMark:)", { try $0.set(receiveHighWaterMark: 5) }),
+    ("setOption(.sendHighWaterMark)", { try $0.setOption(.sendHighWaterMark(5)) }),
+    ("setOption(.receiveHighWaterMark)", { try $0.setOption(.receiveHighWaterMark(5)) }),
 ]
 
 /// Binds `name` with a new PULL socket created and dropped inside this function.

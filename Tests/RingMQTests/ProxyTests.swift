@@ -20,7 +20,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
     @Test func theSameSocketTwiceIsInvalid() throws {
         let test = TestContext()
         let socket = try test.socket(.pair)
-        #expect(refusal(test, frontend: socket, backend: socket)?.kind == .invalidState)
+        #expect(refusal(test, frontend: socket, backend: socket)?.code == .invalidState)
     }
 
     @Test(arguments: [true, false])
@@ -29,7 +29,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
         let xsub = try test.socket(.xsub)
         let xpub = try test.socket(.xpub)
         let error = refusal(test, frontend: xsub, backend: xpub, capture: isFrontend ? xsub : xpub)
-        #expect(error?.kind == .invalidState)
+        #expect(error?.code == .invalidState)
     }
 
     @Test(arguments: [
@@ -41,7 +41,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
         let frontend = try test.socket(types.frontend)
         let backend = try test.socket(types.backend)
         let error = refusal(test, frontend: frontend, backend: backend)
-        #expect(error?.kind == .operationNotSupported, "got \(String(describing: error))")
+        #expect(error?.code == .operationNotSupported, "got \(String(describing: error))")
         #expect(error?.message?.contains("\(types.frontend)") == true, "names the types: \(String(describing: error))")
     }
 
@@ -51,7 +51,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
         let frontend = try test.socket(.pull)
         let backend = try test.socket(.push)
         let capture = try test.socket(type)
-        #expect(refusal(test, frontend: frontend, backend: backend, capture: capture)?.kind == .operationNotSupported)
+        #expect(refusal(test, frontend: frontend, backend: backend, capture: capture)?.code == .operationNotSupported)
     }
 
     @Test func aClosedSocketIsRefused() throws {
@@ -59,7 +59,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
         let frontend = try test.socket(.xsub)
         let backend = try test.socket(.xpub)
         backend.close()
-        #expect(refusal(test, frontend: frontend, backend: backend)?.kind == .socketClosed)
+        #expect(refusal(test, frontend: frontend, backend: backend)?.code == .socketClosed)
     }
 
     @Test func aProxyInATerminatedContextEndsAtOnce() throws {
@@ -67,7 +67,7 @@ private func refusal(_ test: TestContext, frontend: Socket, backend: Socket, cap
         let frontend = try test.socket(.xsub)
         let backend = try test.socket(.xpub)
         test.terminate()
-        #expect(refusal(test, frontend: frontend, backend: backend)?.kind == .terminated)
+        #expect(refusal(test, frontend: frontend, backend: backend)?.code == .terminated)
     }
 
     // MARK: - Forwarding

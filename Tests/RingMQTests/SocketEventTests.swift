@@ -1,7 +1,7 @@
 import RingMQ
 import Testing
 
-/// `socket.events`: `.bound`/`.unbound`, `.peerAttached` on both ends (when a connect to a
+/// `socket.makeEventStream()`: `.bound`/`.unbound`, `.peerAttached` on both ends (when a connect to a
 /// bound socket returns, and for a connect-before-bind when the bind returns), `.peerDetached`
 /// on both ends when one disconnects or closes, and the stream's end on close and on
 /// terminate.
@@ -14,7 +14,7 @@ import Testing
     @Test func bindAndUnbind() async throws {
         let test = TestContext()
         let pull = try test.socket(.pull)
-        let events = pull.events
+        let events = pull.makeEventStream()
         try pull.bind("inproc://events-bind")
         #expect(try await nextEvents(1, of: events) == [.bound(endpoint: "inproc://events-bind")])
         try pull.unbind("inproc://events-bind")
@@ -33,9 +33,9 @@ import Testing
         let endpoint = "inproc://events-connect"
         let pull = try test.socket(.pull)
         try pull.bind(endpoint)
-        let binderEvents = pull.events
+        let binderEvents = pull.makeEventStream()
         let push = try test.socket(.push)
-        let connecterEvents = push.events
+        let connecterEvents = push.makeEventStream()
         try push.connect(endpoint)
 
         // Both streams hold the event when connect returns, before the binder does anything.
@@ -47,10 +47,10 @@ import Testing
         let test = TestContext()
         let endpoint = "inproc://events-connect-first"
         let push = try test.socket(.push)
-        let connecterEvents = push.events
+        let connecterEvents = push.makeEventStream()
         try push.connect(endpoint)
         let pull = try test.socket(.pull)
-        let binderEvents = pull.events
+        let binderEvents = pull.makeEventStream()
         try pull.bind(endpoint)
         push.close()
         pull.close()
@@ -82,8 +82,8 @@ import Testing
         let push = try test.socket(.push)
         try push.connect(endpoint)
         if binderHasUsedTheConnection { #expect(try pull.tryReceive() == nil) }
-        let binderEvents = pull.events
-        let connecterEvents = push.events
+        let binderEvents = pull.makeEventStream()
+        let connecterEvents = push.makeEventStream()
 
         try push.disconnect(endpoint)
         #expect(try await nextEvents(1, of: binderEvents) == [.peerDetached(endpoint: endpoint)])
@@ -112,8 +112,8 @@ import Testing
         let connecter = try test.socket(.pair)
         try connecter.connect(endpoint)
         if binderHasUsedTheConnection { #expect(try binder.tryReceive() == nil) }
-        let binderEvents = binder.events
-        let connecterEvents = connecter.events
+        let binderEvents = binder.makeEventStream()
+        let connecterEvents = connecter.makeEventStream()
 
         let (closing, staying) = closingTheBinder ? (binder, connecter) : (connecter, binder)
         closing.close()
@@ -132,7 +132,7 @@ import Testing
         let test = TestContext()
         let endpoint = "inproc://events-three"
         let pull = try test.socket(.pull)
-        let events = pull.events
+        let events = pull.makeEventStream()
         try pull.bind(endpoint)
         let pushes = try (0..<3).map { _ in
             let push = try test.socket(.push)
@@ -155,9 +155,9 @@ import Testing
     @Test func everyStreamOfASocketSeesEveryEventFromItsStartOn() async throws {
         let test = TestContext()
         let pull = try test.socket(.pull)
-        let first = pull.events
+        let first = pull.makeEventStream()
         try pull.bind("inproc://events-streams-a")
-        let second = pull.events
+        let second = pull.makeEventStream()
         try pull.bind("inproc://events-streams-b")
         pull.close()
 
@@ -179,9 +179,9 @@ import Testing
         let test = TestContext()
         let pull = try test.socket(.pull)
         try pull.bind("inproc://events-refused")
-        let pullEvents = pull.events
+        let pullEvents = pull.makeEventStream()
         let sub = try test.socket(.sub)
-        let subEvents = sub.events
+        let subEvents = sub.makeEventStream()
         expectError(.incompatibleSocketTypes) { try sub.connect("inproc://events-refused") }
         sub.close()
         pull.close()
@@ -192,7 +192,7 @@ import Testing
     @Test func aPendingConnectThatNeverFormsReportsNothing() async throws {
         let test = TestContext()
         let push = try test.socket(.push)
-        let events = push.events
+        let events = push.makeEventStream()
         try push.connect("inproc://events-never-bound")
         try push.disconnect("inproc://events-never-bound")
         try push.connect("inproc://events-never-bound")
@@ -205,11 +205,11 @@ import Testing
     @Test func theStreamFinishesOnCloseAndIsFinishedForLateListeners() async throws {
         let test = TestContext()
         let pull = try test.socket(.pull)
-        let events = pull.events
+        let events = pull.makeEventStream()
         let listener = Task { await events.reduce(0) { count, _ in count + 1 } }
         pull.close()
         #expect(try await withTimeout { await listener.value } == 0)
-        #expect(try await remainingEvents(of: pull.events) == [])
+        #expect(try await remainingEvents(of: pull.makeEventStream()) == [])
     }
 
     @Test func theStreamFinishesOnTerminate() async throws {
@@ -218,14 +218,14 @@ import Testing
         try pull.bind("inproc://events-terminate")
         let push = try test.socket(.push)
         try push.connect("inproc://events-terminate")
-        let pullEvents = pull.events
-        let pushEvents = push.events
+        let pullEvents = pull.makeEventStream()
+        let pushEvents = push.makeEventStream()
         let listener = Task { await pushEvents.reduce(into: [SocketEvent]()) { $0.append($1) } }
         try push.disconnect("inproc://events-terminate")
         test.terminate()
         #expect(try await withTimeout { await listener.value } == [.peerDetached(endpoint: "inproc://events-terminate")])
         #expect(try await remainingEvents(of: pullEvents) == [.peerDetached(endpoint: "inproc://events-terminate")])
-        #expect(try await remainingEvents(of: pull.events) == [])
+        #expect(try await remainingEvents(of: pull.makeEventStream()) == [])
     }
 }
 

@@ -119,7 +119,7 @@ import Testing
         let socket = try context.socket(.push)
         context.terminate()
         #expect(throws: RingMQError.terminated) { try socket.setOption(.sendHighWaterMark(5)) }
-        #expect(throws: RingMQError.terminated) { try socket.set(receiveHighWaterMark: 5) }
+        #expect(throws: RingMQError.terminated) { try socket.setOption(.receiveHighWaterMark(5)) }
     }
 
     @Test func creatingASocketThrowsTerminated() throws {

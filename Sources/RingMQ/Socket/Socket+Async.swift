@@ -18,14 +18,17 @@ extension Socket {
     /// does a cancelled send throw `CancellationError`, and then the message has not been sent.
     ///
     /// - Throws: `CancellationError`; ``RingMQError/timedOut``; and the errors of ``send(_:)``.
-    public func send(_ message: Message) async throws {
+    public func send(_ message: consuming Message) async throws {
         enter(.send)
         defer { leave() }
         let deadline = context.deadline(after: core.pointee.options.sendTimeout)
         var watch: ClockWatch?                 // made at the first park
         defer { watch?.finish() }
         while true {
-            if try deliver(message, timeout: .zero) { return }
+            // A failed attempt drops what it was given, so each attempt gets its own copy (a
+            // retain at most), as it did when this parameter was borrowed; the sync send, which
+            // tries once, hands its message on without one.
+            if try deliver(copy message, timeout: .zero) { return }
             // Cancellation is checked only once the message could not go out: a cancelled
             // stage loop must not lose the message it holds when downstream has room.
             try Task.checkCancellation()

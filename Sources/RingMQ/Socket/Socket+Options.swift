@@ -15,21 +15,25 @@ extension Socket {
         }
     }
 
-    /// Sets ``sendHighWaterMark``, throwing instead of trapping on a negative value.
+    /// Sets ``sendHighWaterMark``, throwing instead of trapping on a negative value; the same
+    /// as `setOption(.sendHighWaterMark(_:))`, the one throwing form every option has.
+    @available(*, deprecated, message: "use setOption(.sendHighWaterMark(_:)), the throwing form every option has")
     public func set(sendHighWaterMark: Int) throws { try setOption(.sendHighWaterMark(sendHighWaterMark)) }
 
-    /// Sets ``receiveHighWaterMark``, throwing instead of trapping on a negative value.
+    /// Sets ``receiveHighWaterMark``, throwing instead of trapping on a negative value; the
+    /// same as `setOption(.receiveHighWaterMark(_:))`, the one throwing form every option has.
+    @available(*, deprecated, message: "use setOption(.receiveHighWaterMark(_:)), the throwing form every option has")
     public func set(receiveHighWaterMark: Int) throws { try setOption(.receiveHighWaterMark(receiveHighWaterMark)) }
 
     /// Messages queued per outbound connection before `send` waits; 0 for no limit; default 1000.
-    /// ZMQ_SNDHWM. Setting a negative value traps; use ``set(sendHighWaterMark:)`` to get an error.
+    /// ZMQ_SNDHWM. Setting a negative value traps; use ``setOption(_:)`` to get an error.
     public var sendHighWaterMark: Int {
         get { read(\.sendHighWaterMark) }
         set { assign(.sendHighWaterMark(newValue)) }
     }
 
     /// Messages queued per inbound connection; 0 for no limit; default 1000. ZMQ_RCVHWM.
-    /// Setting a negative value traps; use ``set(receiveHighWaterMark:)`` to get an error.
+    /// Setting a negative value traps; use ``setOption(_:)`` to get an error.
     public var receiveHighWaterMark: Int {
         get { read(\.receiveHighWaterMark) }
         set { assign(.receiveHighWaterMark(newValue)) }

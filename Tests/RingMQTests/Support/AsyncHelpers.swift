@@ -85,7 +85,7 @@ private final class Race<T: Sendable>: Sendable {
 
 /// Expects `body` to throw a ``RingMQError`` of `kind` (the async form of `expectError`).
 func expectAsyncError(
-    _ kind: RingMQError.Kind,
+    _ kind: RingMQError.Code,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> some Any
 ) async {
@@ -93,7 +93,7 @@ func expectAsyncError(
         _ = try await body()
         Issue.record("expected a \(kind) error, got none", sourceLocation: sourceLocation)
     } catch let error as RingMQError {
-        #expect(error.kind == kind, "expected a \(kind) error, got \(error)", sourceLocation: sourceLocation)
+        #expect(error.code == kind, "expected a \(kind) error, got \(error)", sourceLocation: sourceLocation)
     } catch {
         Issue.record("expected a \(kind) error, got \(error)", sourceLocation: sourceLocation)
     }

@@ -11,29 +11,6 @@ import Darwin
 // MARK: - Errors
 
 extension RingMQError {
-    /// The case without its payload, for comparing errors whose message text is free-form.
-    enum Kind: Equatable {
-        case invalidEndpoint, addressInUse, endpointNotFound, incompatibleSocketTypes
-        case operationNotSupported, invalidState, invalidOption, hostUnreachable
-        case timedOut, socketClosed, terminated
-    }
-
-    var kind: Kind {
-        switch self {
-        case .invalidEndpoint: .invalidEndpoint
-        case .addressInUse: .addressInUse
-        case .endpointNotFound: .endpointNotFound
-        case .incompatibleSocketTypes: .incompatibleSocketTypes
-        case .operationNotSupported: .operationNotSupported
-        case .invalidState: .invalidState
-        case .invalidOption: .invalidOption
-        case .hostUnreachable: .hostUnreachable
-        case .timedOut: .timedOut
-        case .socketClosed: .socketClosed
-        case .terminated: .terminated
-        }
-    }
-
     /// The free-form message of the cases that carry one.
     var message: String? {
         switch self {
@@ -50,13 +27,13 @@ extension RingMQError {
 /// cases without one), or `nil` after recording an issue.
 @discardableResult
 func expectError(
-    _ kind: RingMQError.Kind,
+    _ kind: RingMQError.Code,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () throws -> some Any
 ) -> String? {
     let error = #expect(throws: RingMQError.self, sourceLocation: sourceLocation) { _ = try body() }
     guard let error else { return nil }
-    guard error.kind == kind else {
+    guard error.code == kind else {
         Issue.record("expected a \(kind) error, got \(error)", sourceLocation: sourceLocation)
         return nil
     }

@@ -47,7 +47,7 @@ enum ModelOperation: CustomStringConvertible {
 /// What a call gave back, compared between the library and the model.
 enum ModelOutcome: Equatable, CustomStringConvertible {
     case done
-    case error(RingMQError.Kind)
+    case error(RingMQError.Code)
     case sent(Bool)
     case received(Message?)
     case statistics(SocketStatistics)
@@ -97,7 +97,7 @@ extension ModelOperation {
             }
             return .done
         } catch let error as RingMQError {
-            return .error(error.kind)
+            return .error(error.code)
         } catch {
             fatalError("RingMQ threw a non-RingMQ error: \(error)")
         }

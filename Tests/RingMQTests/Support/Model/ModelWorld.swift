@@ -2,7 +2,7 @@ import RingMQ
 
 /// A library error the model predicts.
 struct ModelError: Error {
-    let kind: RingMQError.Kind
+    let kind: RingMQError.Code
 }
 
 /// The reference model of one context: endpoints, connections, and the topology calls
