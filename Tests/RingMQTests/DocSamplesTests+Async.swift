@@ -1,9 +1,88 @@
 import RingMQ
 import Testing
 
-// The samples of Async.md added for the no-loss issue; the rest are in DocSamplesTests.swift.
+// The samples of Docs/Async.md, verbatim (the suite, and the check that they match the page, are
+// in DocSamplesTests.swift).
 
 extension DocSamplesTests {
+    @Test func asyncSendAndReceive() async throws {
+        try await withTimeout {
+            let context = Context()
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://jobs")
+            let push = try context.socket(.push)
+            try push.connect("inproc://jobs")
+
+            let consumer = Task {
+                let job = try await pull.receive()     // suspends until a message arrives
+                print(job[0].string)
+            }
+            try await push.send("job 1")               // suspends while every peer queue is full
+            try await consumer.value
+        }
+        #expect(printed == ["job 1"])
+    }
+
+    @Test func asyncMessagesSequence() async throws {
+        try await withTimeout {
+            let context = Context()
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://lines")
+            let push = try context.socket(.push)
+            try push.connect("inproc://lines")
+            for line in ["start", "work", "stop"] { try await push.send(Message(line)) }
+
+            for try await message in pull.messages {
+                print(message[0].string)
+                if message[0].string == "stop" { pull.close() }   // ends the loop
+            }
+        }
+        #expect(printed == ["start", "work", "stop"])
+    }
+
+    /// Answers jobs until a message arrives on `control`.
+    func serve(jobs: Socket, control: Socket, results: Socket) throws {
+        var poller = Poller()
+        poller.register(jobs, for: .readable)
+        poller.register(control, for: .readable)
+        while true {
+            for item in try poller.poll(timeout: .seconds(1)) {   // or: try await poller.poll(…)
+                if item.socket === control { return }
+                while let job = try jobs.tryReceive() {
+                    try results.send("done: \(job[0].string)")
+                }
+            }
+        }
+    }
+
+    @Test func asyncPoller() throws {
+        let context = TestContext()
+        defer { context.terminate() }
+        let jobs = try context.socket(.pull)
+        try jobs.bind("inproc://jobs")
+        let control = try context.socket(.pull)
+        try control.bind("inproc://control")
+        let results = try context.socket(.push)
+        try results.bind("inproc://results")
+        let jobSource = try context.socket(.push)
+        try jobSource.connect("inproc://jobs")
+        let controller = try context.socket(.push)
+        try controller.connect("inproc://control")
+        let collector = try context.socket(.pull)
+        try collector.connect("inproc://results")
+
+        let server = Peer { try serve(jobs: jobs, control: control, results: results) }
+        try jobSource.send("a")
+        #expect(try collector.receive() == "done: a")   // served while the poller waited
+        try jobSource.send("b")
+        try jobSource.send("c")
+        #expect(try collector.receive() == "done: b")
+        #expect(try collector.receive() == "done: c")
+        try controller.send("stop")
+        try server.join().get()                          // serve returned on the control message
+        #expect(try collector.tryReceive() == nil)
+    }
+
     @Test func asyncStageKeepsWhatItCouldNotHandOn() async throws {
         try await withTimeout {
             /// Doubles every number from `input` onto `output` until cancelled; returns the result it held
