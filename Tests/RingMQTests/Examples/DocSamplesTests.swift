@@ -29,7 +29,7 @@ import Testing
     /// and imports aside), except package manifests.
     @Test func everySampleOfTheDocsIsHere() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        let root = try #require(packageRoot(above: folder), "no Package.swift above \(folder.path)")
+        let root = try #require(packageRoot(), "no Package.swift above \(folder.path)")
         let sampleFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasPrefix("DocSamplesTests") && $0.hasSuffix(".swift") }.sorted()
         let here = try sampleFiles.flatMap { file in
@@ -65,19 +65,6 @@ final class DocTranscript: Sendable {
     }
 
     var lines: [String] { recorded.withLock { $0 } }
-}
-
-/// The nearest folder at or above `folder` holding a `Package.swift`: the package root, where
-/// `README.md` and `Docs/` are, wherever the test files sit below it.
-private func packageRoot(above folder: URL) -> URL? {
-    var candidate = folder
-    while candidate.path != "/" {
-        if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Package.swift").path) {
-            return candidate
-        }
-        candidate = candidate.deletingLastPathComponent()
-    }
-    return nil
 }
 
 /// The first frames of every message queued on `socket` now, as text.
