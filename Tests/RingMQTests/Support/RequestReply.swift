@@ -48,16 +48,17 @@ func startEchoWorker(_ rep: Socket, name: Frame, counting counter: Counter? = ni
 }
 
 /// `count` REP workers connected to `endpoint`, named `"worker-0"`, `"worker-1"`, …, each
-/// started with ``startEchoWorker(_:name:)``.
-func startEchoWorkers(_ context: TestContext, count: Int, connectingTo endpoint: String) throws -> [Peer<Int>] {
+/// started with ``startEchoWorker(_:name:counting:)``.
+func startEchoWorkers(_ context: TestContext, count: Int, connectingTo endpoint: String,
+                      counting counter: Counter? = nil) throws -> [Peer<Int>] {
     try (0..<count).map { w in
         let rep = try context.socket(.rep)
         try rep.connect(endpoint)
-        return startEchoWorker(rep, name: workerName(w))
+        return startEchoWorker(rep, name: workerName(w), counting: counter)
     }
 }
 
-/// The name ``startEchoWorkers(_:count:connectingTo:)`` gives worker `index`.
+/// The name ``startEchoWorkers(_:count:connectingTo:counting:)`` gives worker `index`.
 func workerName(_ index: Int) -> Frame {
     Frame("worker-\(index)")
 }

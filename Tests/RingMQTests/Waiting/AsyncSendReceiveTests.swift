@@ -24,12 +24,7 @@ import Testing
 
     @Test func sendSuspendsOnAFullQueueUntilTheReaderMakesRoom() async throws {
         let test = TestContext()
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://async-send")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://async-send")
+        let (push, pull) = try tinyConnection(test, "async-send")
         #expect(try fill(push) == 2)
 
         let sender = Task { try await push.send(numbered(2)) }

@@ -122,12 +122,7 @@ import Darwin
     @Test func cancelledSendsQueueNothingWhileAThreadReceives() async throws {
         let attempts = Scale.count(normal: 20_000, stress: 200_000, sanitized: 10_000)
         let test = TestContext()
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://cancel-sends")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://cancel-sends")
+        let (push, pull) = try tinyConnection(test, "cancel-sends")
 
         // After every 8 messages the thread pauses until the sender has made 8 more attempts
         // or is parked (so that the queue of two fills up and sends park), or has finished.
@@ -176,12 +171,7 @@ import Darwin
     @Test func bothEndsAsyncBothCancelledRepeatedly() async throws {
         let attempts = Scale.count(normal: 20_000, stress: 200_000, sanitized: 10_000)
         let test = TestContext()
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://cancel-both")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://cancel-both")
+        let (push, pull) = try tinyConnection(test, "cancel-both")
 
         // Each side offsets its cancellation pattern, so that the two cycles do not lock step.
         async let receiving = { () async throws -> (numbers: [Int], parkedCancels: Int) in

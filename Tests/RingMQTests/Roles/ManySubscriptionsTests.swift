@@ -1,4 +1,4 @@
-@testable import RingMQ
+import RingMQ
 import Testing
 
 /// The topics published: exact keys, longer topics starting with a key, and near misses.
@@ -40,7 +40,7 @@ private func expectedDeliveries(of topics: [String], for subscriptions: Set<Stri
         for socket in subscribers {
             for key in subscriptions { try socket.subscribe(Frame(key)) }
         }
-        let held = pub.publisherSubscriptions
+        let held = pub.subscriptions
         #expect(held.count == 10_000)
         #expect(held.values.allSatisfy { $0 == 2 })
 
@@ -59,12 +59,12 @@ private func expectedDeliveries(of topics: [String], for subscriptions: Set<Stri
                 for socket in subscribers { try socket.unsubscribe(Frame("key-\(k)")) }
                 subscriptions.remove("key-\(k)")
             }
-            #expect(pub.publisherSubscriptions.count == subscriptions.count)
+            #expect(pub.subscriptions.count == subscriptions.count)
         }
 
         subscribers[0].close()
-        #expect(pub.publisherSubscriptions.count == 5_000)
-        #expect(pub.publisherSubscriptions.values.allSatisfy { $0 == 1 })
+        #expect(pub.subscriptions.count == 5_000)
+        #expect(pub.subscriptions.values.allSatisfy { $0 == 1 })
     }
 
     @Test func aHundredThousandByteSubscriptionComesAndGoes() throws {
@@ -76,13 +76,13 @@ private func expectedDeliveries(of topics: [String], for subscriptions: Set<Stri
         let prefix = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
         try sub.subscribe(Frame(prefix))
         try sub.subscribe(Frame(Array(prefix.prefix(10))))
-        #expect(pub.publisherSubscriptions.keys.map(\.count).sorted() == [10, 100_000])
+        #expect(pub.subscriptions.keys.map(\.count).sorted() == [10, 100_000])
         try pub.send(Message(prefix + [9]))
         #expect(try drain(sub).count == 1)
         try sub.unsubscribe(Frame(prefix))
-        #expect(pub.publisherSubscriptions.keys.map(\.count) == [10])
+        #expect(pub.subscriptions.keys.map(\.count) == [10])
         try sub.subscribe(Frame(prefix))
         sub.close()
-        #expect(pub.publisherSubscriptions.isEmpty)
+        #expect(pub.subscriptions.isEmpty)
     }
 }

@@ -1,50 +1,6 @@
 import RingMQ
 import Testing
 
-/// What one receiving thread saw: for each sender, the sequence numbers in arrival order.
-private struct ReceiveLog: Sendable {
-    var sequences: [[Int]]
-    var malformed = 0
-
-    init(senders: Int) {
-        sequences = Array(repeating: [], count: senders)
-    }
-
-    mutating func record(_ message: Message) {
-        guard let tag = tag(of: message), sequences.indices.contains(tag.sender) else {
-            malformed += 1
-            return
-        }
-        sequences[tag.sender].append(tag.sequence)
-    }
-}
-
-/// Checks that `logs` together hold every sequence `0..<perSender` of every sender exactly once,
-/// and that each receiver saw each sender's messages in order.
-private func expectExactlyOnceInOrder(
-    _ logs: [ReceiveLog], senders: Int, perSender: Int, sourceLocation: SourceLocation = #_sourceLocation
-) {
-    var seen = Array(repeating: [UInt8](repeating: 0, count: perSender), count: senders)
-    var outOfOrder = 0
-    var outOfRange = 0
-    for log in logs {
-        for sender in 0..<senders {
-            let sequences = log.sequences[sender]
-            outOfOrder += zip(sequences, sequences.dropFirst()).filter { $0 >= $1 }.count
-            for sequence in sequences {
-                if sequence < perSender { seen[sender][sequence] &+= 1 } else { outOfRange += 1 }
-            }
-        }
-    }
-    let missing = seen.map { $0.filter { $0 == 0 }.count }.reduce(0, +)
-    let duplicated = seen.map { $0.filter { $0 > 1 }.count }.reduce(0, +)
-    #expect(logs.map(\.malformed).reduce(0, +) == 0, "malformed messages", sourceLocation: sourceLocation)
-    #expect(outOfRange == 0, "sequence numbers never sent", sourceLocation: sourceLocation)
-    #expect(missing == 0, "messages lost", sourceLocation: sourceLocation)
-    #expect(duplicated == 0, "messages delivered twice", sourceLocation: sourceLocation)
-    #expect(outOfOrder == 0, "messages out of order between one sender and one receiver", sourceLocation: sourceLocation)
-}
-
 /// Real threads on both sides of blocking calls, bounded in iterations (scaled by
 /// `RINGMQ_STRESS=1`, reduced under ThreadSanitizer) and in time (the sockets come from a
 /// ``TestContext``, so every blocking call carries a ``Scale/safety`` timeout, and peers are
@@ -80,9 +36,9 @@ private func expectExactlyOnceInOrder(
         let start = StartBarrier(count: pusherCount + pullerCount)
         let deadline = ContinuousClock.now.advanced(by: Scale.safety)
         let pullers = pulls.map { pull in
-            Peer { () throws -> ReceiveLog in
+            Peer { () throws -> TagLog in
                 start.arriveAndWait()
-                var log = ReceiveLog(senders: pusherCount)
+                var log = TagLog(senders: pusherCount)
                 while true {
                     do {
                         log.record(try pull.receive())
@@ -104,13 +60,13 @@ private func expectExactlyOnceInOrder(
         for pusher in pushers {
             #expect(throws: Never.self) { try pusher.join().get() }
         }
-        var logs: [ReceiveLog] = []
+        var logs: [TagLog] = []
         for puller in pullers {
             let log = try puller.join().get()
             logs.append(log)
         }
         #expect(received.current == total)
-        expectExactlyOnceInOrder(logs, senders: pusherCount, perSender: perPusher)
+        expectEveryTagOnce(logs, senders: pusherCount, perSender: perPusher)
         let perPuller = logs.map { $0.sequences.map(\.count).reduce(0, +) }
         #expect(perPuller.allSatisfy { $0 > 0 }, "every PULL should take part: \(perPuller)")
     }
@@ -119,12 +75,7 @@ private func expectExactlyOnceInOrder(
         // A queue of two messages makes both sides block and wake each other constantly.
         let count = Scale.count(normal: 20_000, stress: 200_000, sanitized: 3_000)
         let context = TestContext()
-        let pull = try context.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://tiny")
-        let push = try context.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://tiny")
+        let (push, pull) = try tinyConnection(context, "tiny")
 
         // Every tenth message carries a heap frame, shared across the threads.
         let payload = Frame((0..<100).map { UInt8($0) })
@@ -159,8 +110,8 @@ private func expectExactlyOnceInOrder(
         // each uses the non-blocking calls and yields when it can do neither.
         let deadline = ContinuousClock.now.advanced(by: Scale.safety)
         let sides = [(a, 0), (b, 1)].map { socket, id in
-            Peer { () throws -> ReceiveLog in
-                var log = ReceiveLog(senders: 2)
+            Peer { () throws -> TagLog in
+                var log = TagLog(senders: 2)
                 var sent = 0
                 while sent < count || log.sequences[1 - id].count < count {
                     var progressed = false
@@ -182,7 +133,7 @@ private func expectExactlyOnceInOrder(
         }
         let logs = try sides.map { try $0.join().get() }
         #expect(logs[0].sequences[0].isEmpty && logs[1].sequences[1].isEmpty, "a socket received its own message")
-        expectExactlyOnceInOrder(logs, senders: 2, perSender: count)
+        expectEveryTagOnce(logs, senders: 2, perSender: count)
     }
 
     // MARK: - Topology changes under traffic
@@ -259,8 +210,8 @@ private func expectExactlyOnceInOrder(
         let context = TestContext()
         let pull = try context.socket(.pull)
         try pull.bind("inproc://churn")
-        let receiver = Peer { () throws -> ReceiveLog in
-            var log = ReceiveLog(senders: rounds)
+        let receiver = Peer { () throws -> TagLog in
+            var log = TagLog(senders: rounds)
             for _ in 0..<(rounds * perRound) { log.record(try pull.receive()) }
             return log
         }
@@ -275,7 +226,7 @@ private func expectExactlyOnceInOrder(
             }
         }
         let log = try receiver.join().get()
-        expectExactlyOnceInOrder([log], senders: rounds, perSender: perRound)
+        expectEveryTagOnce([log], senders: rounds, perSender: perRound)
         #expect(try pull.tryReceive() == nil)
     }
 

@@ -25,12 +25,8 @@ import Testing
     @Test(arguments: [nil, Duration.seconds(60)])
     func aThreadBlockedInSendToAFullPeerWakesWithTerminated(timeout: Duration?) throws {
         let context = TestContext()
-        let pull = try context.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://full")
-        let push = try context.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://full")
+        let (push, pull) = try tinyConnection(context, "full")
+        defer { withExtendedLifetime(pull) {} }  // the full peer stays open throughout
         #expect(try fill(push, limit: 10) == 2)
         push.sendTimeout = timeout
         let sender = Peer { try push.send("blocked") }

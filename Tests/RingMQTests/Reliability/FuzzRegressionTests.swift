@@ -17,8 +17,7 @@ import Testing
 
     /// The corpus CI starts the fuzzer from is the inputs above, byte for byte.
     @Test func theCorpusFilesAreTheKeptInputs() throws {
-        let corpus = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
+        let corpus = try #require(packageRoot()).appendingPathComponent("Tests/FuzzCorpus")
         let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasPrefix(".") }
         #expect(Set(names) == Set(FuzzInputs.all.map(\.name)))
         for input in FuzzInputs.all {

@@ -1,9 +1,9 @@
-@testable import RingMQ
+import RingMQ
 import Testing
 
 /// A slow subscriber misses messages, the publisher never waits, and the other subscribers
 /// are not affected: the figures libzmq 4.3 gives over inproc (PUB HWM 10 + SUB HWM 10 →
-/// the first 20 kept), and the internal `droppedMessages` count.
+/// the first 20 kept), and the count in `statistics.messagesDropped`.
 @Suite(.runsAlone) struct PubSubDropTests {
     @Test(arguments: [true, false])
     func aFullSubscriberMissesMessagesAndTheOthersGetAll(publisherBinds: Bool) throws {
@@ -30,7 +30,7 @@ import Testing
         }
         #expect(try drainNumbers(slow) == Array(0..<20), "the first 10 + 10 are kept")
         #expect(try drainNumbers(unlimited) == Array(0..<1000), "HWM 0: nothing dropped")
-        #expect(pub.droppedMessages == 980)
+        #expect(pub.statistics.messagesDropped == 980)
     }
 
     @Test func blockingSendToAFullSubscriberReturnsAtOnce() throws {
@@ -45,7 +45,7 @@ import Testing
         try sub.subscribe("")
         for i in 0..<100 { try pub.send(numbered(i)) }
         #expect(try drainNumbers(sub) == [0, 1])
-        #expect(pub.droppedMessages == 98)
+        #expect(pub.statistics.messagesDropped == 98)
     }
 
     @Test func aDrainedSubscriberReceivesAgainAtOnce() throws {
@@ -61,7 +61,7 @@ import Testing
             for i in 0..<10 { try pub.send(numbered(round * 100 + i)) }
             #expect(try drainNumbers(sub) == (0..<4).map { round * 100 + $0 }, "round \(round)")
         }
-        #expect(pub.droppedMessages == 18)
+        #expect(pub.statistics.messagesDropped == 18)
     }
 
     @Test func messagesTheSubscriberDoesNotWantAreNotDrops() throws {
@@ -78,7 +78,7 @@ import Testing
         try pub.send("a2")
         try pub.send("a3")
         #expect(try drain(sub) == ["a1", "a2"])
-        #expect(pub.droppedMessages == 1)
+        #expect(pub.statistics.messagesDropped == 1)
     }
 
     @Test func aMultipartMessageTakesOneSlotAndIsKeptOrDroppedWhole() throws {

@@ -11,17 +11,6 @@ import Testing
 @Suite(.runsAlone) struct AsyncMixedWaitersTests {
     private static let count = Scale.count(normal: 5_000, stress: 200_000, sanitized: 1_000)
 
-    /// A PUSH → PULL connection of capacity two (both high-water marks 1).
-    private func tinyConnection(_ test: TestContext, _ name: String) throws -> (push: Socket, pull: Socket) {
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://\(name)")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://\(name)")
-        return (push, pull)
-    }
-
     @Test func aThreadBlockedOnAFullQueueIsWokenByATasksReceives() async throws {
         let count = Self.count
         let test = TestContext()

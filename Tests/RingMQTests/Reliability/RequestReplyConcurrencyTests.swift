@@ -19,7 +19,7 @@ private struct ReplyLog: Sendable {
         perWorker = Array(repeating: 0, count: workers)
     }
 
-    /// Records a reply made by ``startEchoWorker(_:name:)``: the request's frame, then the
+    /// Records a reply made by ``startEchoWorker(_:name:counting:)``: the request's frame, then the
     /// worker's name.
     mutating func record(_ reply: Message) {
         guard reply.count == 2, let tag = tag(of: Message(reply[0])), tag.sender == client,
@@ -75,16 +75,9 @@ private func expectEachAnsweredOnce(
         let perClient = Scale.count(normal: 20_000, stress: 100_000, sanitized: 20_000)
         let context = TestContext()
         defer { context.terminate() }
-        let broker = try Broker(context, frontend: "inproc://front", backend: "inproc://back")
-        let proxyThread = broker.start()
-        let workers = try startEchoWorkers(context, count: Self.workerCount, connectingTo: "inproc://back")
-        let reqs = try (0..<Self.clientCount).map { _ in
-            let req = try context.socket(.req)
-            try req.connect("inproc://front")
-            return req
-        }
+        let broker = try BrokerFixture(context, workers: Self.workerCount, clients: Self.clientCount, of: .req)
         let start = StartBarrier(count: Self.clientCount)
-        let clients = reqs.enumerated().map { c, req in
+        let clients = broker.clients.enumerated().map { c, req in
             Peer { () throws -> ReplyLog in
                 var log = ReplyLog(client: c, requests: perClient, workers: Self.workerCount)
                 start.arriveAndWait()
@@ -97,9 +90,7 @@ private func expectEachAnsweredOnce(
         }
 
         let logs = try clients.map { try $0.join().get() }
-        context.terminate()
-        expectTerminated(proxyThread)
-        let answered = try workers.map { try $0.join().get() }
+        let answered = try broker.stop()
         expectEachAnsweredOnce(logs, answered: answered, inOrder: true)
     }
 
@@ -108,16 +99,9 @@ private func expectEachAnsweredOnce(
         let window = 16
         let context = TestContext()
         defer { context.terminate() }
-        let broker = try Broker(context, frontend: "inproc://front", backend: "inproc://back")
-        let proxyThread = broker.start()
-        let workers = try startEchoWorkers(context, count: Self.workerCount, connectingTo: "inproc://back")
-        let dealers = try (0..<Self.clientCount).map { _ in
-            let dealer = try context.socket(.dealer)
-            try dealer.connect("inproc://front")
-            return dealer
-        }
+        let broker = try BrokerFixture(context, workers: Self.workerCount, clients: Self.clientCount, of: .dealer)
         let start = StartBarrier(count: Self.clientCount)
-        let clients = dealers.enumerated().map { c, dealer in
+        let clients = broker.clients.enumerated().map { c, dealer in
             Peer { () throws -> ReplyLog in
                 var log = ReplyLog(client: c, requests: perClient, workers: Self.workerCount)
                 start.arriveAndWait()
@@ -143,9 +127,7 @@ private func expectEachAnsweredOnce(
         }
 
         let logs = try clients.map { try $0.join().get() }
-        context.terminate()
-        expectTerminated(proxyThread)
-        let answered = try workers.map { try $0.join().get() }
+        let answered = try broker.stop()
         expectEachAnsweredOnce(logs, answered: answered, inOrder: false)
     }
 
@@ -155,14 +137,8 @@ private func expectEachAnsweredOnce(
         let threads = 2
         let context = TestContext()
         defer { context.terminate() }
-        let broker = try Broker(context, frontend: "inproc://front", backend: "inproc://back")
-        let proxyThread = broker.start()
         let answeredSoFar = Counter()
-        let workers = try (0..<Self.workerCount).map { w in
-            let rep = try context.socket(.rep)
-            try rep.connect("inproc://back")
-            return startEchoWorker(rep, name: workerName(w), counting: answeredSoFar)
-        }
+        let broker = try BrokerFixture(context, workers: Self.workerCount, counting: answeredSoFar)
         let start = StartBarrier(count: threads)
         // Each thread opens a fresh anonymous REQ per round, makes a few requests and closes it;
         // every third round it closes with a request still outstanding, whose reply the
@@ -209,9 +185,7 @@ private func expectEachAnsweredOnce(
         try last.send("still there?")
         #expect(try last.receive().first == "still there?")
 
-        context.terminate()
-        expectTerminated(proxyThread)
-        let answered = try workers.map { try $0.join().get() }
+        let answered = try broker.stop()
         #expect(answered.reduce(0, +) == sent + 1, "every request answered exactly once: \(answered), sent \(sent + 1)")
     }
 

@@ -39,12 +39,7 @@ import Testing
 
     @Test func aBlockingPollIsWokenWhenAPushGetsRoom() throws {
         let test = TestContext()
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://poll-block-room")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://poll-block-room")
+        let (push, pull) = try tinyConnection(test, "poll-block-room")
         #expect(try fill(push) == 2)
         var poller = Poller()
         poller.register(push, for: .writable)
@@ -58,12 +53,7 @@ import Testing
 
     @Test func anAsyncPollIsWokenWhenAPushGetsRoom() async throws {
         let test = TestContext()
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://poll-async-room")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://poll-async-room")
+        let (push, pull) = try tinyConnection(test, "poll-async-room")
         #expect(try fill(push) == 2)
         var poller = Poller()
         poller.register(push, for: .writable)
@@ -80,12 +70,7 @@ import Testing
     private func readableThenFullPush(_ test: TestContext, _ name: String) throws -> (poller: Poller, push: Socket, pull: Socket) {
         let idle = try test.socket(.pull)
         try idle.bind("inproc://\(name)-idle")
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://\(name)")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://\(name)")
+        let (push, pull) = try tinyConnection(test, name)
         #expect(try fill(push) == 2)
         var poller = Poller()
         poller.register(idle, for: .readable)

@@ -18,13 +18,9 @@ private struct ClientLog: Sendable {
         let perClient = 50
         let context = TestContext()
         defer { context.terminate() }
-        let broker = try Broker(context, frontend: "inproc://front", backend: "inproc://back")
-        let proxyThread = broker.start()
-        let workers = try startEchoWorkers(context, count: workerCount, connectingTo: "inproc://back")
-        let clients = try (0..<clientCount).map { c in
-            let req = try context.socket(.req)
-            try req.connect("inproc://front")
-            return Peer { () throws -> ClientLog in
+        let broker = try BrokerFixture(context, workers: workerCount, clients: clientCount, of: .req)
+        let clients = broker.clients.enumerated().map { c, req in
+            Peer { () throws -> ClientLog in
                 var log = ClientLog()
                 for sequence in 0..<perClient {
                     let request = tagged(sender: c, sequence: sequence)
@@ -45,9 +41,7 @@ private struct ClientLog: Sendable {
             #expect(log.wrong == 0, "client \(c) got replies to other requests")
             #expect(log.workers.count == perClient, "client \(c)")
         }
-        context.terminate()
-        expectTerminated(proxyThread)
-        let answered = try workers.map { try $0.join().get() }
+        let answered = try broker.stop()
         #expect(answered.reduce(0, +) == clientCount * perClient, "each request answered exactly once")
         #expect(answered.allSatisfy { $0 > 0 }, "every worker took part: \(answered)")
         for w in 0..<workerCount {
@@ -59,14 +53,10 @@ private struct ClientLog: Sendable {
     @Test func theProxyAndIdleWorkersStopWhenTheContextTerminates() throws {
         let context = TestContext()
         defer { context.terminate() }
-        let broker = try Broker(context, frontend: "inproc://front", backend: "inproc://back")
-        let proxyThread = broker.start()
-        let workers = try startEchoWorkers(context, count: 2, connectingTo: "inproc://back")
-        proxyThread.waitUntilBlocked()
-        for worker in workers { worker.waitUntilBlocked() }
-        context.terminate()
-        expectTerminated(proxyThread)
-        #expect(try workers.map { try $0.join().get() } == [0, 0])
+        let broker = try BrokerFixture(context, workers: 2)
+        broker.proxyThread.waitUntilBlocked()
+        for worker in broker.workers { worker.waitUntilBlocked() }
+        #expect(try broker.stop() == [0, 0])
     }
 
     // MARK: - Envelopes over one hop

@@ -29,7 +29,7 @@ import Darwin
             try puller.disconnect("inproc://x\(round)")
             try puller.connect("inproc://z\(round)")
             #expect(try puller.tryReceive() == nil)
-            #expect(puller.state.pointee.attachments.count == 2, "round \(round): y and z must both stay attached")
+            #expect(puller.core.pointee.attachments.count == 2, "round \(round): y and z must both stay attached")
             try third.send("from z")
             #expect(try puller.tryReceive() == "from z")
             try puller.disconnect("inproc://y\(round)")

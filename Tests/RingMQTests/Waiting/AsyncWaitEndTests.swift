@@ -8,17 +8,6 @@ import Testing
 ///
 /// Waits without a timeout are bounded by ``withTimeout(_:sourceLocation:_:)``.
 @Suite(.runsAlone) struct AsyncWaitEndTests {
-    /// A PUSH → PULL connection of capacity two (both high-water marks 1).
-    private func tinyConnection(_ test: TestContext, _ name: String) throws -> (push: Socket, pull: Socket) {
-        let pull = try test.socket(.pull)
-        pull.receiveHighWaterMark = 1
-        try pull.bind("inproc://\(name)")
-        let push = try test.socket(.push)
-        push.sendHighWaterMark = 1
-        try push.connect("inproc://\(name)")
-        return (push, pull)
-    }
-
     // MARK: - Timeouts
 
     @Test func receiveTimesOutAndTakesNothingLater() async throws {

@@ -1,4 +1,4 @@
-@testable import RingMQ
+import RingMQ
 import Synchronization
 import Testing
 
@@ -46,7 +46,7 @@ import Testing
                 try pub.send(topical(topics[sequence % 4], sequence: sequence))
             }
             for topic in topics { try pub.send(topical(topic, sequence: 0, tag: 1)) }
-            return pub.droppedMessages
+            return pub.statistics.messagesDropped
         }
 
         #expect(try publisher.join().get() == 0)
@@ -245,8 +245,8 @@ import Testing
             #expect(wrong.isEmpty, "subscriber \(i): \(wrong.prefix(5))")
         }
         #expect(throws: Never.self) { try publisher.join().get() }
-        #expect(pub.publisherSubscriptions.isEmpty, "every subscriber has gone")
-        #expect(pub.droppedMessages == 0)
+        #expect(pub.subscriptions.isEmpty, "every subscriber has gone")
+        #expect(pub.statistics.messagesDropped == 0)
     }
 
     @Test func anXpubSeesEachSubscriptionComeAndGoUnderChurn() throws {
@@ -259,7 +259,7 @@ import Testing
         let subscribersDone = Gate()
 
         // The XPUB's thread greets each new unique prefix, and logs every event.
-        let publisher = Peer { () throws -> (events: [Message], left: [[UInt8]: Int]) in
+        let publisher = Peer { () throws -> (events: [Message], left: [Frame: Int]) in
             var events: [Message] = []
             func handle(_ message: Message) throws {
                 events.append(message)
@@ -272,7 +272,7 @@ import Testing
                 do { try handle(try xpub.receive()) } catch RingMQError.timedOut {}
             }
             while let message = try xpub.tryReceive() { try handle(message) }
-            return (events, xpub.publisherSubscriptions)
+            return (events, xpub.subscriptions)
         }
         let subscribers = (0..<subscriberCount).map { i in
             Peer { () throws -> [String] in

@@ -1,0 +1,128 @@
+import RingMQ
+import Testing
+
+// The samples of Docs/Async.md, verbatim (the suite, and the check that they match the page, are
+// in DocSamplesTests.swift).
+
+extension DocSamplesTests {
+    @Test func asyncSendAndReceive() async throws {
+        try await withTimeout {
+            let context = Context()
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://jobs")
+            let push = try context.socket(.push)
+            try push.connect("inproc://jobs")
+
+            let consumer = Task {
+                let job = try await pull.receive()     // suspends until a message arrives
+                print(job[0].string)
+            }
+            try await push.send("job 1")               // suspends while every peer queue is full
+            try await consumer.value
+        }
+        #expect(printed == ["job 1"])
+    }
+
+    @Test func asyncMessagesSequence() async throws {
+        try await withTimeout {
+            let context = Context()
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://lines")
+            let push = try context.socket(.push)
+            try push.connect("inproc://lines")
+            for line in ["start", "work", "stop"] { try await push.send(Message(line)) }
+
+            for try await message in pull.messages {
+                print(message[0].string)
+                if message[0].string == "stop" { pull.close() }   // ends the loop
+            }
+        }
+        #expect(printed == ["start", "work", "stop"])
+    }
+
+    /// Answers jobs until a message arrives on `control`.
+    func serve(jobs: Socket, control: Socket, results: Socket) throws {
+        var poller = Poller()
+        poller.register(jobs, for: .readable)
+        poller.register(control, for: .readable)
+        while true {
+            for item in try poller.poll(timeout: .seconds(1)) {   // or: try await poller.poll(…)
+                if item.socket === control { return }
+                while let job = try jobs.tryReceive() {
+                    try results.send("done: \(job[0].string)")
+                }
+            }
+        }
+    }
+
+    @Test func asyncPoller() throws {
+        let context = TestContext()
+        defer { context.terminate() }
+        let jobs = try context.socket(.pull)
+        try jobs.bind("inproc://jobs")
+        let control = try context.socket(.pull)
+        try control.bind("inproc://control")
+        let results = try context.socket(.push)
+        try results.bind("inproc://results")
+        let jobSource = try context.socket(.push)
+        try jobSource.connect("inproc://jobs")
+        let controller = try context.socket(.push)
+        try controller.connect("inproc://control")
+        let collector = try context.socket(.pull)
+        try collector.connect("inproc://results")
+
+        let server = Peer { try serve(jobs: jobs, control: control, results: results) }
+        try jobSource.send("a")
+        #expect(try collector.receive() == "done: a")   // served while the poller waited
+        try jobSource.send("b")
+        try jobSource.send("c")
+        #expect(try collector.receive() == "done: b")
+        #expect(try collector.receive() == "done: c")
+        try controller.send("stop")
+        try server.join().get()                          // serve returned on the control message
+        #expect(try collector.tryReceive() == nil)
+    }
+
+    @Test func asyncStageKeepsWhatItCouldNotHandOn() async throws {
+        try await withTimeout {
+            /// Doubles every number from `input` onto `output` until cancelled; returns the result it held
+            /// and could not hand on because `output` was full, if any.
+            func doublingStage(input: Socket, output: Socket) async throws -> Message? {
+                do {
+                    for try await message in input.messages {
+                        let result = Message("\(2 * Int(message[0].string)!)")
+                        do {
+                            try await output.send(result)          // delivers even when cancelled, if there is room
+                        } catch is CancellationError {
+                            return result                          // downstream full: keep it
+                        }
+                    }
+                } catch is CancellationError {}                    // cancelled between messages: nothing in hand
+                return nil
+            }
+
+            let context = Context()
+            let numbers = try context.socket(.push)
+            try numbers.bind("inproc://numbers")
+            let results = try context.socket(.pull)
+            results.receiveHighWaterMark = 1
+            try results.bind("inproc://doubled")
+            let input = try context.socket(.pull)
+            try input.connect("inproc://numbers")
+            let output = try context.socket(.push)
+            output.sendHighWaterMark = 1
+            try output.connect("inproc://doubled")
+
+            for n in 1...3 { try await numbers.send(Message("\(n)")) }
+            let stage = Task { try await doublingStage(input: input, output: output) }
+            // Wait until the stage has taken all three numbers and 2 and 4 fill the pipe to `results`.
+            while numbers.statistics.queuedOut > 0 || results.statistics.queuedIn < 2 { await Task.yield() }
+            stage.cancel()
+            let held = try await stage.value                       // 6: received, not handed on
+            print(try await results.receive()[0].string, try await results.receive()[0].string)
+            if let held { try await output.send(held) }            // room again: hand it on
+            print(try await results.receive()[0].string)
+        }
+        #expect(printed == ["2 4", "6"])
+    }
+}

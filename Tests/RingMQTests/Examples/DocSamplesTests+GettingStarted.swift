@@ -1,0 +1,53 @@
+import Foundation
+import RingMQ
+import Testing
+
+// The samples of Docs/GettingStarted.md, verbatim (the suite, and the check that they match the
+// page, are in DocSamplesTests.swift).
+
+extension DocSamplesTests {
+    @Test func gettingStartedFirstPushPull() throws {
+        try Peer {
+            let context = Context()
+            let pull = try context.socket(.pull)          // the worker end
+            try pull.bind("inproc://tasks")
+            let push = try context.socket(.push)          // the producer end
+            try push.connect("inproc://tasks")
+
+            for n in 1...3 { try push.send("task \(n)") } // a Message from a string
+            for _ in 1...3 { print(try pull.receive()[0].string) }
+        }.join().get()
+        #expect(printed == ["task 1", "task 2", "task 3"])
+    }
+
+    @Test func gettingStartedWorkerOnItsOwnThread() throws {
+        try Peer {
+            let context = Context()
+            let tasks = try context.socket(.push)
+            try tasks.bind("inproc://tasks")
+            let results = try context.socket(.pull)
+            try results.bind("inproc://results")
+
+            let worker = Thread {
+                do {
+                    let input = try context.socket(.pull)
+                    try input.connect("inproc://tasks")
+                    let output = try context.socket(.push)
+                    try output.connect("inproc://results")
+                    while true {
+                        let task = try input.receive()
+                        try output.send("done: \(task[0].string)")
+                    }
+                } catch {
+                    // RingMQError.terminated: context.terminate() below stops the worker.
+                }
+            }
+            worker.start()
+
+            for n in 1...3 { try tasks.send("task \(n)") }
+            for _ in 1...3 { print(try results.receive()[0].string) }   // done: task 1, …
+            context.terminate()
+        }.join().get()
+        #expect(printed == ["done: task 1", "done: task 2", "done: task 3"])
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import RingMQ
+import Testing
+
+// The samples of Docs/RequestReply.md, verbatim (the suite, and the check that they match the
+// page, are in DocSamplesTests.swift).
+
+extension DocSamplesTests {
+    @Test func requestReplyTheSimpleCase() throws {
+        let (question, answer) = try Peer { () throws -> (Message, Message) in
+            let context = Context()
+            let service = try context.socket(.rep)
+            try service.bind("inproc://clock")
+            let client = try context.socket(.req)
+            try client.connect("inproc://clock")
+
+            try client.send("what time is it?")
+            let question = try service.receive()          // "what time is it?"
+            try service.send("noon")
+            let answer = try client.receive()             // "noon"
+            return (question, answer)
+        }.join().get()
+        #expect(question == "what time is it?")
+        #expect(answer == "noon")
+    }
+
+    @Test func requestReplyRouterAddressingPeers() throws {
+        let (hello, job) = try Peer { () throws -> (Message, Message) in
+            let context = Context()
+            let router = try context.socket(.router)
+            try router.bind("inproc://workers")
+            let worker = try context.socket(.dealer)
+            worker.routingID = "worker-1"
+            try worker.connect("inproc://workers")
+
+            try worker.send(["", "ready"])
+            let hello = try router.receive()              // ["worker-1", "", "ready"]
+            try router.send(["worker-1", "", "job 42"])   // routed by the first frame
+            return (hello, try worker.receive())
+        }.join().get()
+        #expect(hello == ["worker-1", "", "ready"])
+        #expect(job == ["", "job 42"])
+    }
+
+    @Test func requestReplyBroker() throws {
+        let reply = try Peer { () throws -> Message in
+            let context = Context()
+            let frontend = try context.socket(.router)
+            try frontend.bind("inproc://clients")
+            let backend = try context.socket(.dealer)
+            try backend.bind("inproc://workers")
+            let broker = Thread {                          // a thread of your own, not a pool task
+                do { try proxy(frontend: frontend, backend: backend) } catch { /* .terminated */ }
+            }
+            broker.start()
+            // Clients: REQ sockets connected to inproc://clients.
+            // Workers: REP sockets connected to inproc://workers, each in its own thread.
+            // context.terminate() stops the broker, and every blocked worker and client.
+
+            // Scaffolding: one worker thread and one client.
+            defer { context.terminate() }
+            let worker = try context.socket(.rep)
+            try worker.connect("inproc://workers")
+            Thread {
+                do {
+                    while true {
+                        let request = try worker.receive()
+                        try worker.send("answer to \(request[0].string)")
+                    }
+                } catch {}
+            }.start()
+            let client = try context.socket(.req)
+            try client.connect("inproc://clients")
+            try client.send("question 1")
+            return try client.receive()
+        }.join().get()
+        #expect(reply == "answer to question 1")
+    }
+}
