@@ -83,7 +83,8 @@ extension SocketOption {
     /// A per-type switch may always be turned off; turned on, only where it applies.
     private func checked(_ on: Bool, for type: SocketType) throws(RingMQError) -> Bool {
         guard !on || type.accepts(self) else {
-            throw .invalidOption("\(name) applies to \(SocketType.accepting(self)) sockets, not \(type)")
+            let types = SocketType.accepting(self).map(\.description).joined(separator: ", ")
+            throw .invalidOption("\(name) applies to \(types) sockets, not \(type)")
         }
         return on
     }

@@ -74,19 +74,19 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
 
     /// Whether `option` means something for this type; the options every type has always do.
     func accepts(_ option: SocketOption) -> Bool {
-        switch option {
-        case .sendHighWaterMark, .receiveHighWaterMark, .sendTimeout, .receiveTimeout, .linger, .routingID: true
-        case .routerMandatory: self == .router
-        case .xpubVerbose, .xpubNoDrop: self == .xpub
-        case .invertMatching: self == .pub || self == .sub || self == .xpub
-        case .conflate: self == .sub
-        case .redeliverUnread: self == .push || self == .dealer || self == .req
-        }
+        Self.accepting(option).contains(self)
     }
 
-    /// The types an option applies to ("PUSH, DEALER, REQ"), for error messages.
-    static func accepting(_ option: SocketOption) -> String {
-        allCases.filter { $0.accepts(option) }.map(\.description).joined(separator: ", ")
+    /// The types `option` applies to, in the order error messages list them.
+    static func accepting(_ option: SocketOption) -> [SocketType] {
+        switch option {
+        case .sendHighWaterMark, .receiveHighWaterMark, .sendTimeout, .receiveTimeout, .linger, .routingID: allCases
+        case .routerMandatory: [.router]
+        case .xpubVerbose, .xpubNoDrop: [.xpub]
+        case .invertMatching: [.pub, .sub, .xpub]
+        case .conflate: [.sub]
+        case .redeliverUnread: [.push, .dealer, .req]
+        }
     }
 
     /// Said after "subscribe(_:) applies to SUB and XSUB sockets, not …" on a publisher.

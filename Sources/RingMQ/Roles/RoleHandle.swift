@@ -3,9 +3,10 @@
 protocol RoleHandle {
     func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool
     func hasIncoming(_ core: SocketCore) -> Bool
-    /// Applies peers' commands in order (see `Socket+Commands.swift`); `adoptingNew: false`
-    /// skips attach commands (a closing socket refuses them).
-    func apply(_ commands: [Command], adoptingNew: Bool, _ core: inout SocketCore)
+    /// Applies peers' commands in order, then resends what was reclaimed (see
+    /// `Socket+Commands.swift`); `closing`: attach commands are skipped (a closing socket
+    /// refuses them) and nothing is resent.
+    func apply(_ commands: [Command], closing: Bool, _ core: inout SocketCore)
     /// Starts using a connection this socket made or bound.
     func adopt(_ attachment: Attachment, _ core: inout SocketCore)
     func forget(_ attachment: Attachment, _ core: inout SocketCore)
@@ -30,11 +31,11 @@ extension UnsafeMutablePointer: RoleHandle where Pointee: SocketRole {
         pointee.hasIncoming(core)
     }
 
-    func apply(_ commands: [Command], adoptingNew: Bool, _ core: inout SocketCore) {
+    func apply(_ commands: [Command], closing: Bool, _ core: inout SocketCore) {
         for command in commands {
-            pointee.apply(command, adoptingNew: adoptingNew, &core)
+            pointee.apply(command, closing: closing, &core)
         }
-        _ = pointee.resendReclaimed(&core)
+        if !closing { _ = pointee.resendReclaimed(&core) }
     }
 
     func adopt(_ attachment: Attachment, _ core: inout SocketCore) {

@@ -10,8 +10,9 @@ extension Socket {
     public func setOption(_ option: SocketOption) throws {
         try withExclusiveUse(.setOption) {
             try checkUsable()
+            let options = try validated(option)
             catchUpIfOpen()
-            try store(option)
+            store(option, options)
         }
     }
 
@@ -121,19 +122,29 @@ extension Socket {
     /// The property setters' path: an invalid value is a programming error.
     private func assign(_ option: SocketOption) {
         withExclusiveUse(.writeOption) {
-            catchUpIfOpen()
+            let options: SocketOptions
             do {
-                try store(option)
+                options = try validated(option)
             } catch {
                 // fatalError, not preconditionFailure: an optimised build drops the message of a
                 // precondition and prints only "precondition failure".
                 fatalError("RingMQ: \(error); use setOption(_:) to handle this as an error")
             }
+            catchUpIfOpen()
+            store(option, options)
         }
     }
 
-    private func store(_ option: SocketOption) throws(RingMQError) {
-        try option.apply(to: &core.pointee.options, for: type)
+    /// The options with `option` set, if its value is valid for this type; checked before the
+    /// call applies peers' commands, so an invalid option changes nothing.
+    private func validated(_ option: SocketOption) throws(RingMQError) -> SocketOptions {
+        var options = core.pointee.options
+        try option.apply(to: &options, for: type)
+        return options
+    }
+
+    private func store(_ option: SocketOption, _ options: SocketOptions) {
+        core.pointee.options = options
         switch option {
         case .sendHighWaterMark, .receiveHighWaterMark, .conflate, .routingID:
             port.currentPeerOptions = core.pointee.options.peerOptions

@@ -15,10 +15,10 @@ extension Socket {
                 // Peers post topology commands only under this lock: closing the mailbox here
                 // leaves none behind. Connections made after this socket's last call are
                 // refused; departures are applied (a peer that left messages unread gives
-                // them back to be passed on).
+                // them back, for the role's close to pass on or drop).
                 let commands = port.mailbox.close()
                 for case .attach(let late) in commands { registry.refuse(late.connection) }
-                role.handle.apply(commands, adoptingNew: false, &core.pointee)
+                role.handle.apply(commands, closing: true, &core.pointee)
                 let attachments = core.pointee.attachments
                 role.handle.close(&core.pointee)
                 for name in core.pointee.bound where registry.bound[name] === port {

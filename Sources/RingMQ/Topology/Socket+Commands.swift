@@ -4,7 +4,7 @@
 extension Socket {
     /// Applies what peers posted since the last call.
     func applyPendingCommands() {
-        role.handle.apply(port.mailbox.take(), adoptingNew: true, &core.pointee)
+        role.handle.apply(port.mailbox.take(), closing: false, &core.pointee)
     }
 
     /// Applies peers' commands, or else sends what was reclaimed if room has appeared since:
@@ -21,12 +21,15 @@ extension Socket {
 }
 
 extension SocketRole {
-    /// What `command` means to this role. `adoptingNew: false` (a closing socket): an attach is
-    /// skipped, as the closing socket refuses it.
-    mutating func apply(_ command: Command, adoptingNew: Bool, _ core: inout SocketCore) {
+    /// What `command` means to this role. `closing`: an attach is skipped, as the closing socket
+    /// refuses it, and nothing reclaimed is resent yet (``close(_:)`` decides).
+    mutating func apply(_ command: Command, closing: Bool, _ core: inout SocketCore) {
         switch command {
         case .attach(let attachment):
-            if adoptingNew { attach(attachment, &core) }
+            guard !closing else { return }
+            attach(attachment, &core)
+            // Messages reclaimed from a departed peer go to the newcomer first.
+            _ = resendReclaimed(&core)
         case .detach(let connection, let stoppedReading):
             peerLeft(connection, reclaimingUnread: stoppedReading, &core)
         case .subscriptionsArrived:

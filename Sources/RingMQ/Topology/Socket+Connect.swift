@@ -87,10 +87,12 @@ extension Socket {
     ///   ``RingMQError/terminated``.
     public func disconnect(_ endpoint: String) throws {
         try withExclusiveUse(.disconnect) {
-            let name = try prepareTopologyCall(endpoint)
+            try checkUsable()
+            let name = try EndpointName(parsing: endpoint)
             guard core.pointee.connected.contains(name) else {
                 throw RingMQError.endpointNotFound("this socket is not connected to \(name)")
             }
+            if port.mailbox.hasCommands { applyPendingCommands() }
             let leaving = core.pointee.attachments.filter { $0.side == .connecter && $0.connection.endpoint == name }
             var neverFormed: [PipeWriter] = []
             context.registry.withLock { registry in

@@ -1,4 +1,5 @@
 import RingMQ
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -125,7 +126,7 @@ struct ModelRun {
 
     private func failure(_ what: String) -> ModelRunFailure {
         ModelRunFailure(description: "\(what) at step \(steps) of seed \(seed) (\(worldName); replay with RINGMQ_SEED=\(seed)). Last calls:\n"
-            + trace.suffix(24).joined(separator: "\n"))
+            + trace.suffix(Int(ProcessInfo.processInfo.environment["RINGMQ_TRACE"] ?? "24") ?? 24).joined(separator: "\n"))
     }
 
     // MARK: - Random calls
