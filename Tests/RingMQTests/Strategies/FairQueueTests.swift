@@ -25,7 +25,7 @@ private struct Queued {
         }
     }
 
-    var ids: [UnsafeMutableRawPointer] { pipes.map(\.reader.id) }
+    var ids: [PipeID] { pipes.map(\.reader.id) }
 }
 
 /// ``FairQueue`` alone, on real pipes and one thread: one message from each pipe with one in
