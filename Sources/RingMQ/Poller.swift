@@ -74,17 +74,8 @@ public struct Poller: Sendable {
         if !open.isEmpty || timeout != nil { BlockingCallCheck.check("Poller.poll(timeout:)") }
         guard !open.isEmpty else {
             // Nothing can become ready: wait out the timeout (at once without one).
-            let deadline = Deadline(timeout: timeout, on: registrations.first?.socket.context.time)
-            let idle = Signal()
-            while timeout != nil, !deadline.hasPassed {
-                let key = Signal.prepareWait(idle.word)
-                let alarm = deadline.arm(waking: idle)
-                if deadline.hasPassed {
-                    Signal.cancelWait(idle.word, key: key)
-                } else {
-                    Signal.wait(idle.word, key: key, timeout: deadline.sleepLimit)
-                }
-                alarm?.cancel()
+            if timeout != nil {
+                Waiter.sleep(until: Deadline(timeout: timeout, on: registrations.first?.socket.context.time))
             }
             return []
         }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A one-message mailbox from a publisher to a conflating subscriber (``Socket/conflate``):
+/// A one-message mailbox from a publisher to a conflating subscriber (a SUB with `conflate` on):
 /// each message replaces the one before, so the subscriber only ever sees the newest and
 /// memory stays at one message, however slowly it reads.
 ///

@@ -103,7 +103,7 @@ struct PipeWriter: @unchecked Sendable {
         Signal.notifyIfWaiting(wake)
     }
 
-    /// Test support (``Socket/setPeersLookFull(_:endpoint:)``): replaces the limit, as seen by
+    /// Test support (the `peersLookFull` fault): replaces the limit, as seen by
     /// both this writer and the shared word, and returns the limit it replaced. Called on the
     /// writing socket's thread.
     func replaceLimit(with limit: UInt64) -> UInt64 {

@@ -11,6 +11,12 @@ struct Balancing {
     var peers = LoadBalancer()
     var reclaimed = MessageQueue()
 
+    /// The next peer in turn with room, unless reclaimed messages must go first.
+    @inline(__always)
+    mutating func pipeWithRoom() -> PipeWriter? {
+        reclaimed.isEmpty ? peers.pickWritable() : nil
+    }
+
     mutating func attach(_ attachment: Attachment) {
         guard let outbound = attachment.outbound, !attachment.peerGone else { return }
         peers.add(outbound)
@@ -65,29 +71,16 @@ protocol BalancedSending: SocketRole where Target == PipeWriter {
     var balancing: Balancing { get set }
 }
 
+/// The roles implement `destination` and `write` themselves, in two lines over
+/// ``Balancing/pipeWithRoom()``: a default implementation here would reach `balancing` through
+/// the protocol's `modify` accessor, a call per message the optimizer does not inline.
 extension BalancedSending {
-    @inline(__always)
-    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
-        if let pipe = writablePipe(&core) { return .ready(pipe) }
-        return .wait
-    }
-
-    @inline(__always)
-    mutating func write(_ message: consuming Message, to pipe: PipeWriter, _ core: inout SocketCore) {
-        pipe.write(message)
-    }
-
-    /// A pipe with room for a new message, once reclaimed messages have gone out first.
-    @inline(__always)
-    mutating func writablePipe(_ core: inout SocketCore) -> PipeWriter? {
-        if balancing.reclaimed.isEmpty { return balancing.peers.pickWritable() }
-        return writableAfterReclaimed(&core)
-    }
-
+    /// The slow half of `destination`: reclaimed messages go out first, then a pipe with room,
+    /// or wait.
     @inline(never)
-    private mutating func writableAfterReclaimed(_ core: inout SocketCore) -> PipeWriter? {
-        guard resendReclaimed(&core) else { return nil }
-        return balancing.peers.pickWritable()
+    mutating func destinationAfterReclaiming(_ core: inout SocketCore) -> Destination<PipeWriter> {
+        guard resendReclaimed(&core), let pipe = balancing.peers.pickWritable() else { return .wait }
+        return .ready(pipe)
     }
 
     mutating func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool {

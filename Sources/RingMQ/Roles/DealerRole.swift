@@ -6,6 +6,24 @@ struct DealerRole: BalancedSending, FairReceiving {
     var balancing = Balancing()
     var inbound = FairQueue()
 
+    @inline(__always)
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+        if let pipe = balancing.pipeWithRoom() { return .ready(pipe) }
+        return destinationAfterReclaiming(&core)
+    }
+
+    @inline(__always)
+    mutating func write(_ message: consuming Message, to pipe: PipeWriter, _ core: inout SocketCore) {
+        pipe.write(message)
+    }
+
+    @inline(__always)
+    mutating func take(_ core: inout SocketCore) -> Message? {
+        if let message = inbound.read() { return message }
+        if !inbound.released.isEmpty { releaseDrained(&core) }
+        return nil
+    }
+
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard core.track(attachment) else { return }
         balancing.attach(attachment)

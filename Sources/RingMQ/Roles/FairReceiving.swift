@@ -2,18 +2,14 @@
 /// REP, ROUTER, SUB and XSUB.
 protocol FairReceiving: SocketRole {
     var inbound: FairQueue { get set }
-    /// Forgets the pipes the fair queue has drained after their peers left.
+    /// Forgets the pipes the fair queue has drained after their peers left (called when
+    /// ``FairQueue/released`` is not empty).
     mutating func releaseDrained(_ core: inout SocketCore)
 }
 
+/// Off the message path only: the roles take messages themselves (see ``BalancedSending``
+/// for why).
 extension FairReceiving {
-    @inline(__always)
-    mutating func take(_ core: inout SocketCore) -> Message? {
-        if let message = inbound.read() { return message }
-        releaseDrained(&core)
-        return nil
-    }
-
     func hasIncoming(_ core: SocketCore) -> Bool {
         inbound.hasMessage()
     }
@@ -23,7 +19,6 @@ extension FairReceiving {
     }
 
     mutating func releaseDrained(_ core: inout SocketCore) {
-        guard !inbound.released.isEmpty else { return }
         core.untrack(released: inbound.takeReleased())
     }
 }

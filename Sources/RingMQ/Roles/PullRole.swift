@@ -3,6 +3,13 @@
 struct PullRole: FairReceiving, SendsNothing {
     var inbound = FairQueue()
 
+    @inline(__always)
+    mutating func take(_ core: inout SocketCore) -> Message? {
+        if let message = inbound.read() { return message }
+        if !inbound.released.isEmpty { releaseDrained(&core) }
+        return nil
+    }
+
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard core.track(attachment) else { return }
         inbound.attach(attachment)

@@ -3,6 +3,17 @@
 struct PushRole: BalancedSending, ReceivesNothing {
     var balancing = Balancing()
 
+    @inline(__always)
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+        if let pipe = balancing.pipeWithRoom() { return .ready(pipe) }
+        return destinationAfterReclaiming(&core)
+    }
+
+    @inline(__always)
+    mutating func write(_ message: consuming Message, to pipe: PipeWriter, _ core: inout SocketCore) {
+        pipe.write(message)
+    }
+
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard core.track(attachment) else { return }
         balancing.attach(attachment)

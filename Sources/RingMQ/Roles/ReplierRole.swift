@@ -64,7 +64,7 @@ struct ReplierRole: FairReceiving {
             requester = source
             return Message(Array(frames[(delimiter + 1)...]))
         }
-        releaseDrained(&core)
+        if !inbound.released.isEmpty { releaseDrained(&core) }
         return nil
     }
 

@@ -15,8 +15,8 @@ struct RequesterRole: BalancedSending, FairReceiving {
                 "this REQ socket has sent a request and must receive its reply before it sends again; "
                     + "call receive() first (or use a DEALER for asynchronous requests)")
         }
-        if let pipe = writablePipe(&core) { return .ready(pipe) }
-        return .wait
+        if let pipe = balancing.pipeWithRoom() { return .ready(pipe) }
+        return destinationAfterReclaiming(&core)
     }
 
     mutating func write(_ message: consuming Message, to pipe: PipeWriter, _ core: inout SocketCore) {
@@ -45,7 +45,7 @@ struct RequesterRole: BalancedSending, FairReceiving {
             replySource = nil
             return Message(Array(message.frames.dropFirst()))
         }
-        releaseDrained(&core)
+        if !inbound.released.isEmpty { releaseDrained(&core) }
         return nil
     }
 

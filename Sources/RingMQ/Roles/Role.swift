@@ -49,6 +49,17 @@ enum Role {
         }
     }
 
+    /// Whether messages reclaimed from departed peers wait to be resent: checked where a
+    /// socket catches up, so that a role without any costs a switch, not a call.
+    var hasReclaimed: Bool {
+        switch self {
+        case .push(let role): !role.pointee.balancing.reclaimed.isEmpty
+        case .dealer(let role): !role.pointee.balancing.reclaimed.isEmpty
+        case .requester(let role): !role.pointee.balancing.reclaimed.isEmpty
+        case .pull, .replier, .router, .publisher, .subscriber: false
+        }
+    }
+
     /// SUB and XSUB: the role the subscription calls work on; `nil` for the other types.
     var subscriber: UnsafeMutablePointer<SubscriberRole>? {
         if case .subscriber(let role) = self { role } else { nil }
@@ -93,10 +104,8 @@ extension Socket {
 }
 
 extension UnsafeMutablePointer {
-    /// A new allocation holding `value`.
+    /// A new allocation holding `value`, on cache lines of its own (see ``LineAligned``).
     fileprivate static func make(_ value: Pointee) -> UnsafeMutablePointer {
-        let pointer = allocate(capacity: 1)
-        pointer.initialize(to: value)
-        return pointer
+        LineAligned.make(value)
     }
 }

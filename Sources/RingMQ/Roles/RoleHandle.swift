@@ -78,7 +78,6 @@ extension UnsafeMutablePointer: RoleHandle where Pointee: SocketRole {
     }
 
     func free() {
-        deinitialize(count: 1)
-        deallocate()
+        LineAligned.free(self)
     }
 }

@@ -35,7 +35,7 @@ struct RouterRole: FairReceiving {
     /// The next message, fair-queued, behind the routing id of the peer that sent it.
     mutating func take(_ core: inout SocketCore) -> Message? {
         guard let (message, source) = inbound.readTagged() else {
-            releaseDrained(&core)
+            if !inbound.released.isEmpty { releaseDrained(&core) }
             return nil
         }
         if routes.id(of: source) == nil, let attachment = core.attachments.first(where: { $0.inbound?.id == source }) {
@@ -59,7 +59,6 @@ struct RouterRole: FairReceiving {
     }
 
     mutating func releaseDrained(_ core: inout SocketCore) {
-        guard !inbound.released.isEmpty else { return }
         let released = inbound.takeReleased()
         routes.removeSources(released)
         core.untrack(released: released)

@@ -26,7 +26,7 @@ struct SubscriberRole: FairReceiving, SendsNothing {
         if let message = core.options.conflate ? takeNewest(invert: invert) : takeNext(invert: invert) {
             return message
         }
-        releaseDrained(&core)
+        if !inbound.released.isEmpty { releaseDrained(&core) }
         return nil
     }
 

@@ -21,36 +21,15 @@ extension Socket {
     public func send(_ message: consuming Message) async throws {
         enter(.send)
         defer { leave() }
-        let deadline = context.deadline(after: core.pointee.options.sendTimeout)
-        var watch: ClockWatch?                 // made at the first park
-        defer { watch?.finish() }
-        while true {
-            // A failed attempt drops what it was given, so each attempt gets its own copy (a
-            // retain at most), as it did when this parameter was borrowed; the sync send, which
-            // tries once, hands its message on without one.
-            if try deliver(copy message, timeout: .zero) { return }
-            // Cancellation is checked only once the message could not go out: a cancelled
-            // stage loop must not lose the message it holds when downstream has room.
-            try Task.checkCancellation()
-            if deadline.hasPassed { throw RingMQError.timedOut }
-            if try deliverAfterBriefSpin(message) { return }
-            let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
-            watch = clock
-            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
-                context.isTerminated || port.mailbox.hasCommands || hasRoom(for: message)
-            }
-            if !stillWaiting { throw RingMQError.timedOut }
-            clock.checkSafetyLimit(waiterDescription)
-        }
-    }
-
-    /// As ``collectAfterBriefSpin()``, for room to send.
-    private func deliverAfterBriefSpin(_ message: Message) throws -> Bool {
-        for _ in 0..<AsyncSpin.polls {
-            AsyncSpin.pause()
-            if try deliver(message, timeout: .zero) { return true }
-        }
-        return false
+        // Cancellation is checked only once the message could not go out: a cancelled stage
+        // loop must not lose the message it holds when downstream has room. A failed attempt
+        // drops what it was given, so each attempt gets its own copy (a retain at most), as it
+        // did when this parameter was borrowed; the sync send, which tries once, hands its
+        // message on without one.
+        try await suspend(deadline: context.deadline(after: core.pointee.options.sendTimeout),
+                          cancellationFirst: false,
+                          attempt: { try deliver(copy message, timeout: .zero) ? () : nil },
+                          ready: { hasRoom(for: message) })
     }
 
     /// Receives the next message, suspending the task (never blocking its thread) until one
@@ -64,32 +43,39 @@ extension Socket {
     public func receive() async throws -> Message {
         enter(.receive)
         defer { leave() }
-        let deadline = context.deadline(after: core.pointee.options.receiveTimeout)
+        // Cancellation is checked before each attempt: a cancelled receive takes nothing.
+        return try await suspend(deadline: context.deadline(after: core.pointee.options.receiveTimeout),
+                          cancellationFirst: true,
+                          attempt: { try collect(timeout: .zero) },
+                          ready: { hasIncoming() })
+    }
+
+    /// The async wait both directions share: tries `attempt` (which never waits) until it
+    /// yields a value; when it cannot, throws once the task is cancelled or the deadline has
+    /// passed, polls a few times (about 2 µs: a streaming peer usually has the next message
+    /// ready by then, and parking and resuming a task costs far more), then parks the task on
+    /// the socket's signal until `ready` says an attempt may succeed.
+    private func suspend<Value>(deadline: Deadline, cancellationFirst: Bool, attempt: () throws -> Value?,
+                                ready: () -> Bool) async throws -> Value {
         var watch: ClockWatch?                 // made at the first park
         defer { watch?.finish() }
         while true {
-            try Task.checkCancellation()
-            if let message = try collect(timeout: .zero) { return message }
+            if cancellationFirst { try Task.checkCancellation() }
+            if let value = try attempt() { return value }
+            if !cancellationFirst { try Task.checkCancellation() }
             if deadline.hasPassed { throw RingMQError.timedOut }
-            if let message = try collectAfterBriefSpin() { return message }
+            for _ in 0..<AsyncSpin.polls {
+                AsyncSpin.pause()
+                if let value = try attempt() { return value }
+            }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
             let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
-                context.isTerminated || port.mailbox.hasCommands || hasIncoming()
+                context.isTerminated || port.mailbox.hasCommands || ready()
             }
             if !stillWaiting { throw RingMQError.timedOut }
             clock.checkSafetyLimit(waiterDescription)
         }
-    }
-
-    /// Polls a few times (about 2 µs) before the task parks: a streaming peer usually has the
-    /// next message ready by then, and parking and resuming a task costs far more.
-    private func collectAfterBriefSpin() throws -> Message? {
-        for _ in 0..<AsyncSpin.polls {
-            AsyncSpin.pause()
-            if let message = try collect(timeout: .zero) { return message }
-        }
-        return nil
     }
 
     /// The messages this socket receives, as an `AsyncSequence`: the Swift form of a

@@ -34,24 +34,38 @@ extension Socket {
         }
     }
 
+    /// The operation in progress (an ``Operation`` raw value), 0 when idle. Kept after the
+    /// core, on the lines only the socket's user writes, not in the object: a write per call
+    /// into a line a neighbouring object shares would slow the thread using that object.
+    @inline(__always)
+    var activity: UnsafeMutablePointer<Atomic<UInt8>> {
+        Socket.activity(of: core)
+    }
+
+    @inline(__always)
+    static func activity(of core: UnsafeMutablePointer<SocketCore>) -> UnsafeMutablePointer<Atomic<UInt8>> {
+        (UnsafeMutableRawPointer(core) + LineAligned.trailingOffset(of: SocketCore.self))
+            .assumingMemoryBound(to: Atomic<UInt8>.self)
+    }
+
     @inline(__always)
     func enter(_ operation: Operation) {
         #if DEBUG
-        let (exchanged, current) = activity.compareExchange(
+        let (exchanged, current) = activity.pointee.compareExchange(
             expected: 0, desired: operation.rawValue, ordering: .acquiring)
         if !exchanged { concurrentUse(operation, current) }
         #else
         // Release builds: two plain accesses instead of a locked instruction; catches most
         // overlaps, and the debug build catches every one.
-        let current = activity.load(ordering: .relaxed)
+        let current = activity.pointee.load(ordering: .relaxed)
         if current != 0 { concurrentUse(operation, current) }
-        activity.store(operation.rawValue, ordering: .relaxed)
+        activity.pointee.store(operation.rawValue, ordering: .relaxed)
         #endif
     }
 
     @inline(__always)
     func leave() {
-        activity.store(0, ordering: .releasing)
+        activity.pointee.store(0, ordering: .releasing)
     }
 
     /// Runs `body` as `operation`, for the calls off the message path.
@@ -63,7 +77,7 @@ extension Socket {
 
     /// The name of the call in progress ("receive()"), for diagnostics.
     var operationInProgress: String {
-        Operation(rawValue: activity.load(ordering: .relaxed))?.name ?? "call"
+        Operation(rawValue: activity.pointee.load(ordering: .relaxed))?.name ?? "call"
     }
 
     /// The call in progress, for diagnostics ("receive() on a PULL socket").

@@ -14,62 +14,19 @@ extension Socket {
     /// flag set, and the wait would go round without sleeping.
     static func waitUntil(_ sockets: [Socket], deadline: Deadline, call: String,
                           ready: () throws -> Bool) throws -> Bool {
-        var watch: ClockWatch?                 // made once the spin is over
-        defer { watch?.finish() }
-        var spin = SpinPolicy(expectingReply: false)
-        while true {
-            if try ready() { return true }
-            if spin.pause() { continue }
-            let clock = watch ?? ClockWatch(deadline, signal: sockets[0].port.signal, forTask: false)
-            watch = clock
-            let home = sockets[0].port.signal.word
-            let homeKey = Signal.register(home)
-            let keys = registerWatchers(sockets.dropFirst().map(\.port.signal), home: home)
-            Signal.fenceAfterRegistering()
-            defer { unregisterWatchers(sockets.dropFirst().map(\.port.signal), keys: keys) }
-            let alarm = clock.arm(waking: sockets[0].port.signal, forTask: false)
-            defer { alarm?.cancel() }
-            let isReady = try ready()
-            if isReady || deadline.hasPassed {
-                Signal.cancelWait(home, key: homeKey)
-                return isReady
-            }
-            // A command posted since `ready()` applied them: apply it and decide again. Never
-            // report it as readiness, which would end the wait with nothing ready.
-            if sockets.contains(where: { $0.port.mailbox.hasCommands }) {
-                Signal.cancelWait(home, key: homeKey)
-                continue
-            }
-            if !clock.sleep(key: homeKey) {
-                Signal.cancelWait(home, key: homeKey)
-                return false
-            }
-            Signal.wait(home, key: homeKey, timeout: clock.sleepLimit)
-            // Expired by the clock while asleep: timed out, whatever is ready since.
-            if !clock.wake() { return false }
-            clock.checkSafetyLimit(describe(call, sockets))
+        let signals = sockets.map(\.port.signal)
+        let found = try Waiter.wait(on: signals[0], also: Array(signals.dropFirst()), deadline: deadline,
+                                    spin: SpinPolicy(expectingReply: false),
+                                    call: { call }, waiter: { describe(call, sockets) },
+                                    hasNews: { sockets.contains { $0.port.mailbox.hasCommands } }) {
+            try ready() ? true : nil
         }
+        return found ?? false
     }
 
     /// "`call` on a PULL socket (…), a PUSH socket (…)", for reports about a stuck wait.
     static func describe(_ call: String, _ sockets: [Socket]) -> String {
         "\(call) on a " + sockets.map(\.endpointDescription).joined(separator: ", a ")
-    }
-
-    /// Registers as a waiter on each of `signals`, naming `home` as the word to wake.
-    static func registerWatchers(_ signals: [Signal], home: UnsafeMutablePointer<Atomic<UInt32>>) -> [UInt32] {
-        signals.map { signal in
-            SignalCells.watcher(of: signal.word).pointee.store(UInt(bitPattern: home), ordering: .releasing)
-            return Signal.register(signal.word)
-        }
-    }
-
-    /// Withdraws what ``registerWatchers(_:home:)`` did.
-    static func unregisterWatchers(_ signals: [Signal], keys: [UInt32]) {
-        for (signal, key) in zip(signals, keys) {
-            Signal.cancelWait(signal.word, key: key)
-            SignalCells.watcher(of: signal.word).pointee.store(0, ordering: .releasing)
-        }
     }
 
     /// Whether one of `readable` has a message, after applying the pending commands of

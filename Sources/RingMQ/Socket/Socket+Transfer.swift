@@ -86,45 +86,17 @@ extension Socket {
         return role.handle.hasIncoming(core.pointee)
     }
 
-    /// The waiting loop of a blocked send or receive: retries `attempt` until it yields a value
-    /// (returned), the deadline passes (`nil`), or the context terminates (throws). Applies
-    /// peers' commands between tries, spins per ``SpinPolicy``, then sleeps on the socket's
-    /// signal. (The poller and the proxy wait on several sockets: ``waitUntil(_:deadline:call:ready:)``.)
+    /// The wait of a blocked send or receive (see ``Waiter``): retries `attempt`, after
+    /// applying peers' commands, until it yields a value (returned), the deadline passes
+    /// (`nil`), or the context terminates (throws).
     func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
                         _ attempt: () throws -> Value?) throws -> Value? {
-        var watch: ClockWatch?                 // made once the spin is over
-        defer { watch?.finish() }
-        var spin = SpinPolicy(expectingReply: expectingReply)
-        while true {
+        try Waiter.wait(on: port.signal, deadline: deadline, spin: SpinPolicy(expectingReply: expectingReply),
+                        call: { callInProgress }, waiter: { waiterDescription },
+                        hasNews: { context.isTerminated || port.mailbox.hasCommands }) {
             if context.isTerminated { throw RingMQError.terminated }
             catchUp()
-            if let value = try attempt() { return value }
-            if spin.pause() { continue }
-            if watch == nil { BlockingCallCheck.check(callInProgress) }
-            let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: false)
-            watch = clock
-            let word = port.signal.word
-            let key = Signal.prepareWait(word)
-            // Re-check everything a waker may have changed, now that it can see us waiting.
-            if context.isTerminated || port.mailbox.hasCommands {
-                Signal.cancelWait(word, key: key)
-                continue
-            }
-            if let value = try attempt() {
-                Signal.cancelWait(word, key: key)
-                return value
-            }
-            // Armed before the last look at the clock: a clock moved after that look wakes us.
-            let alarm = clock.arm(waking: port.signal, forTask: false)
-            defer { alarm?.cancel() }
-            if deadline.hasPassed || !clock.sleep(key: key) {
-                Signal.cancelWait(word, key: key)
-                return nil
-            }
-            Signal.wait(word, key: key, timeout: clock.sleepLimit)
-            // Expired by the clock while asleep: timed out, whatever has arrived since.
-            if !clock.wake() { return nil }
-            clock.checkSafetyLimit(waiterDescription)
+            return try attempt()
         }
     }
 

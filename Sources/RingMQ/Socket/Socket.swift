@@ -35,24 +35,22 @@ public final class Socket: @unchecked Sendable {
     let core: UnsafeMutablePointer<SocketCore>
     /// What this type adds, and how it routes (see ``Role``).
     let role: Role
-    /// The operation in progress (an ``Operation`` raw value), 0 when idle.
-    let activity = Atomic<UInt8>(0)
 
     init(type: SocketType, context: Context) {
         self.type = type
         self.context = context
         let initial = SocketCore(type: type)
         self.port = SocketPort(type: type, options: initial.options.peerOptions)
-        self.core = .allocate(capacity: 1)
-        self.core.initialize(to: initial)
+        self.core = LineAligned.make(initial, trailing: MemoryLayout<Atomic<UInt8>>.stride)
+        Socket.activity(of: core).initialize(to: Atomic(0))
         self.role = Role(type)
     }
 
     deinit {
         close()
         role.handle.free()
-        core.deinitialize(count: 1)
-        core.deallocate()
+        Socket.activity(of: core).deinitialize(count: 1)
+        LineAligned.free(core)
     }
 
     // MARK: - Sending

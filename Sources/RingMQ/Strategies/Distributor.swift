@@ -141,7 +141,7 @@ struct Distributor {
 
     /// Queues `message` to every matching subscriber with room. Returns how many matching
     /// subscribers were full, so did not get it. `invertAll`: the publisher inverts matching
-    /// (``Socket/invertMatching``).
+    /// (the `invertMatching` option).
     @inline(__always)
     mutating func publish(_ message: Message, invertAll: Bool) -> Int {
         guard count > 0 else { return 0 }
@@ -163,7 +163,7 @@ struct Distributor {
     }
 
     /// Whether every subscriber that `message` matches has room for it (XPUB with
-    /// ``Socket/xpubNoDrop``).
+    /// the `xpubNoDrop` option).
     mutating func matchingHaveRoom(_ message: Message, invertAll: Bool) -> Bool {
         guard count > 0 else { return true }
         collectMatches(message, invertAll: invertAll)

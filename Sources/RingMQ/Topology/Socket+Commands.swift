@@ -14,7 +14,7 @@ extension Socket {
     func catchUp() {
         if port.mailbox.hasCommands {
             applyPendingCommands()
-        } else {
+        } else if role.hasReclaimed {
             role.handle.resendReclaimed(&core.pointee)
         }
     }

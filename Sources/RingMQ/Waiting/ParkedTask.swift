@@ -41,13 +41,13 @@ final class ParkedTask: Sendable {
         var key: UInt32 = 0
         var keys: [UInt32] = []
         var slept = false
-        defer { Socket.unregisterWatchers(others, keys: keys) }
+        defer { Signal.unregisterWatchers(others, keys: keys) }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let parked = Unmanaged.passRetained(ParkedTask(continuation)).toOpaque()
                 SignalCells.parked(of: word).pointee.store(UInt(bitPattern: parked), ordering: .releasing)
                 key = Signal.register(word)
-                keys = Socket.registerWatchers(others, home: word)
+                keys = Signal.registerWatchers(others, home: word)
                 Signal.fenceAfterRegistering()
                 // Armed after registering and before the last look at the clock, so that the
                 // deadline's wake-up (a notify of the signal) finds this task registered.

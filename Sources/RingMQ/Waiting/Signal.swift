@@ -56,43 +56,6 @@ final class Signal: @unchecked Sendable {
     }
 }
 
-/// The storage of signal words: 32-byte cells (the word; the watcher's word address; a
-/// parked task, see ``ParkedTask``), recycled through a free list and never returned to the
-/// allocator.
-enum SignalCells {
-    private static let cellSize = 32
-    private static let free = Locked<[UnsafeMutableRawPointer]>([])
-
-    static func take() -> UnsafeMutablePointer<Atomic<UInt32>> {
-        let cell = free.withLock { $0.popLast() } ?? {
-            let cell = UnsafeMutableRawPointer.allocate(byteCount: cellSize, alignment: cellSize)
-            cell.initializeMemory(as: UInt8.self, repeating: 0, count: cellSize)
-            return cell
-        }()
-        let word = cell.assumingMemoryBound(to: Atomic<UInt32>.self)
-        watcher(of: word).pointee.store(0, ordering: .relaxed)
-        return word
-    }
-
-    static func give(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
-        watcher(of: word).pointee.store(0, ordering: .relaxed)
-        ParkedTask.resume(word)
-        free.withLock { $0.append(UnsafeMutableRawPointer(word)) }
-    }
-
-    /// The word to wake as well when `word` is notified (0: none).
-    @inline(__always)
-    static func watcher(of word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt>> {
-        (UnsafeMutableRawPointer(word) + 8).assumingMemoryBound(to: Atomic<UInt>.self)
-    }
-
-    /// The task parked on `word` (an `Unmanaged<ParkedTask>`, or 0).
-    @inline(__always)
-    static func parked(of word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt>> {
-        (UnsafeMutableRawPointer(word) + 16).assumingMemoryBound(to: Atomic<UInt>.self)
-    }
-}
-
 extension Signal {
     static let epochUnit: UInt32 = 1 << 16
     static let waiterMask: UInt32 = 0xFFFF
@@ -186,35 +149,5 @@ extension Signal {
             }
             current = original
         }
-    }
-}
-
-/// How a fast path publishes progress that a sleeper may be waiting for.
-enum Fence {
-    /// Whether membarrier(2) is available, so that publishers can use plain stores (decided
-    /// once per process).
-    static let isAsymmetric: Bool = ringmq_membarrier_register() == 0
-
-    /// Publishes `value`: a release store when the sleeper pays with membarrier, otherwise a
-    /// sequentially consistent store (the publisher's half of the Dekker handshake).
-    @inline(__always)
-    static func publish(_ counter: borrowing Atomic<UInt64>, _ value: UInt64, asymmetric: Bool) {
-        if asymmetric {
-            counter.store(value, ordering: .releasing)
-        } else {
-            counter.store(value, ordering: .sequentiallyConsistent)
-        }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped to `Int64`.
-    var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        let (total, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-        if overflow2 { return seconds < 0 ? .min : .max }
-        return total
     }
 }

@@ -81,11 +81,15 @@ import Darwin
         try push.connect("inproc://cancel-receives")
 
         // Bursts of 16 into a queue of 8 (so the thread blocks), each burst once the previous
-        // one has been received (so that receives find the queue empty and park).
+        // one has been received (so that receives find the queue empty and park). Every fourth
+        // burst also waits, briefly, until the next receive has parked: a receive that finds the
+        // next burst within its short spin never parks, and on a fast machine that can be every
+        // one of them.
         let consumed = Tally()
         let producer = Peer { () throws -> Bool in
             for index in 0..<count {
                 if index % 16 == 0, !Self.spin(until: { consumed.current >= index }) { return false }
+                if index % 64 == 0 { _ = Self.spin(limit: .milliseconds(20), until: { isParked(pull) }) }
                 try push.send(numbered(index))
             }
             return true

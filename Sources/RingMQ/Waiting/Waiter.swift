@@ -1,0 +1,72 @@
+/// The one blocking wait: how a thread sleeps until what it waits for can have happened,
+/// whatever it waits on (one socket's signal for a send or a receive; several for a poller or
+/// the proxy). Tasks park instead (``ParkedTask``), with the same handshake.
+///
+/// The handshake, in the order that loses no wake-up: register on the signals, then re-check
+/// (`hasNews`, then `attempt`), then sleep only if nothing changed. A waker publishes its
+/// change before it looks for waiters (``Signal``), so either the re-check sees the change or
+/// the waker sees the registration and makes the sleep return. The clock's alarm is armed
+/// before the last look at the deadline, so a clock moved after that look wakes the sleeper.
+enum Waiter {
+    /// Retries `attempt` until it yields a value (returned), the deadline passes (`nil`), or
+    /// it throws; spins per `spin` first, then sleeps on `home`, woken by `others` too.
+    ///
+    /// - Parameters:
+    ///   - hasNews: whether something was posted that `attempt` must apply before the waiter
+    ///     decides (a socket's pending commands, a terminated context): checked once registered,
+    ///     and then the loop goes round instead of sleeping.
+    ///   - call: the call that waits ("receive() on a PULL socket"), for the blocking-call check.
+    ///   - waiter: the wait with its endpoints, for the safety limit's report.
+    static func wait<Value>(on home: Signal, also others: [Signal] = [], deadline: Deadline, spin: SpinPolicy,
+                            call: () -> String, waiter: () -> String, hasNews: () -> Bool,
+                            attempt: () throws -> Value?) throws -> Value? {
+        var spin = spin
+        var watch: ClockWatch?                 // made once the spin is over
+        defer { watch?.finish() }
+        while true {
+            if let value = try attempt() { return value }
+            if spin.pause() { continue }
+            if watch == nil { BlockingCallCheck.check(call()) }
+            let clock = watch ?? ClockWatch(deadline, signal: home, forTask: false)
+            watch = clock
+            let key = Signal.register(home.word)
+            let keys = Signal.registerWatchers(others, home: home.word)
+            Signal.fenceAfterRegistering()
+            defer { Signal.unregisterWatchers(others, keys: keys) }
+            if hasNews() {
+                Signal.cancelWait(home.word, key: key)
+                continue
+            }
+            let alarm = clock.arm(waking: home, forTask: false)
+            defer { alarm?.cancel() }
+            if let value = try attempt() {
+                Signal.cancelWait(home.word, key: key)
+                return value
+            }
+            if deadline.hasPassed || !clock.sleep(key: key) {
+                Signal.cancelWait(home.word, key: key)
+                return nil
+            }
+            Signal.wait(home.word, key: key, timeout: clock.sleepLimit)
+            // Expired by the clock while asleep: timed out, whatever has arrived since.
+            if !clock.wake() { return nil }
+            clock.checkSafetyLimit(waiter())
+        }
+    }
+
+    /// Sleeps until `deadline` passes, for a wait with nothing that can end it sooner (a
+    /// poller whose sockets are all closed).
+    static func sleep(until deadline: Deadline) {
+        let idle = Signal()
+        while !deadline.hasPassed {
+            let key = Signal.prepareWait(idle.word)
+            let alarm = deadline.arm(waking: idle)
+            if deadline.hasPassed {
+                Signal.cancelWait(idle.word, key: key)
+            } else {
+                Signal.wait(idle.word, key: key, timeout: deadline.sleepLimit)
+            }
+            alarm?.cancel()
+        }
+    }
+}
