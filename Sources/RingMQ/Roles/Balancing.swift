@@ -71,9 +71,10 @@ protocol BalancedSending: SocketRole where Target == PipeWriter {
     var balancing: Balancing { get set }
 }
 
-/// The roles implement `destination` and `write` themselves, in two lines over
+/// The roles implement `destination` themselves, in two lines over
 /// ``Balancing/pipeWithRoom()``: a default implementation here would reach `balancing` through
-/// the protocol's `modify` accessor, a call per message the optimizer does not inline.
+/// the protocol's `modify` accessor, a call per message the optimizer does not inline. (`write`
+/// touches no stored property, so its default costs nothing.)
 extension BalancedSending {
     /// The slow half of `destination`: reclaimed messages go out first, then a pipe with room,
     /// or wait.
@@ -81,6 +82,11 @@ extension BalancedSending {
     mutating func destinationAfterReclaiming(_ core: inout SocketCore) -> Destination<PipeWriter> {
         guard resendReclaimed(&core), let pipe = balancing.peers.pickWritable() else { return .wait }
         return .ready(pipe)
+    }
+
+    @inline(__always)
+    func write(_ message: consuming Message, to pipe: PipeWriter, _ core: inout SocketCore) {
+        pipe.write(message)
     }
 
     mutating func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool {
@@ -99,5 +105,24 @@ extension BalancedSending {
 
     func queuedOut(_ core: SocketCore) -> Int {
         core.queuedOnPeers + balancing.reclaimed.count
+    }
+
+    mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
+        guard core.track(attachment) else { return }
+        balancing.attach(attachment)
+    }
+
+    mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
+        guard let attachment = core.markPeerGone(connection) else { return }
+        balancing.peerLeft(attachment, reclaimingUnread: reclaimingUnread, &core)
+    }
+
+    mutating func forget(_ attachment: Attachment, _ core: inout SocketCore) {
+        if let outbound = attachment.outbound { balancing.peers.remove(outbound.id) }
+        core.untrack(attachment.connection)
+    }
+
+    mutating func close(_ core: inout SocketCore) {
+        balancing.close(dropping: core.options.linger == .zero, &core)
     }
 }

@@ -21,6 +21,54 @@ extension FairReceiving {
     mutating func releaseDrained(_ core: inout SocketCore) {
         core.untrack(released: inbound.takeReleased())
     }
+
+    mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
+        guard core.track(attachment) else { return }
+        inbound.attach(attachment)
+    }
+
+    mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
+        guard let attachment = core.markPeerGone(connection) else { return }
+        inbound.peerLeft(attachment)
+    }
+
+    mutating func forget(_ attachment: Attachment, _ core: inout SocketCore) {
+        inbound.forget(attachment)
+        core.untrack(attachment.connection)
+    }
+
+    mutating func close(_ core: inout SocketCore) {
+        inbound.removeAll()
+    }
+}
+
+/// A role that sends round-robin and receives fair-queued (DEALER, PAIR, REQ): the two parts'
+/// connection bookkeeping together.
+protocol DuplexRole: BalancedSending, FairReceiving {}
+
+extension DuplexRole {
+    mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
+        guard core.track(attachment) else { return }
+        balancing.attach(attachment)
+        inbound.attach(attachment)
+    }
+
+    mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
+        guard let attachment = core.markPeerGone(connection) else { return }
+        balancing.peerLeft(attachment, reclaimingUnread: reclaimingUnread, &core)
+        inbound.peerLeft(attachment)
+    }
+
+    mutating func forget(_ attachment: Attachment, _ core: inout SocketCore) {
+        if let outbound = attachment.outbound { balancing.peers.remove(outbound.id) }
+        inbound.forget(attachment)
+        core.untrack(attachment.connection)
+    }
+
+    mutating func close(_ core: inout SocketCore) {
+        balancing.close(dropping: core.options.linger == .zero, &core)
+        inbound.removeAll()
+    }
 }
 
 extension FairQueue {

@@ -1,4 +1,5 @@
 /// REP: fair-queued requests, each answered before the next is received (libzmq's `rep_t`).
+/// Connections: ``FairReceiving``.
 /// The envelope (every frame up to and including the first empty one) is stripped from the
 /// request and put back in front of the reply, which goes to the peer the request came from.
 struct ReplierRole: FairReceiving {
@@ -70,21 +71,6 @@ struct ReplierRole: FairReceiving {
 
     func hasIncoming(_ core: SocketCore) -> Bool {
         envelope == nil && inbound.hasMessage()
-    }
-
-    mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
-        guard core.track(attachment) else { return }
-        inbound.attach(attachment)
-    }
-
-    mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
-        guard let attachment = core.markPeerGone(connection) else { return }
-        inbound.peerLeft(attachment)
-    }
-
-    mutating func forget(_ attachment: Attachment, _ core: inout SocketCore) {
-        inbound.forget(attachment)
-        core.untrack(attachment.connection)
     }
 
     mutating func close(_ core: inout SocketCore) {

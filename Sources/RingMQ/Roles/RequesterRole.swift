@@ -1,7 +1,7 @@
 /// REQ: DEALER's routing with a strict turn (libzmq's `req_t` on `dealer_t`). A request goes
 /// to the next peer in turn behind an empty delimiter; only that peer's reply, without its
 /// delimiter, is received, and only then may the next request go.
-struct RequesterRole: BalancedSending, FairReceiving {
+struct RequesterRole: DuplexRole {
     var balancing = Balancing()
     var inbound = FairQueue()
     /// A request went out and its reply has not been received.
@@ -57,24 +57,6 @@ struct RequesterRole: BalancedSending, FairReceiving {
     mutating func resendReclaimed(_ core: inout SocketCore) -> Bool {
         while let pipe = balancing.resendOne(&core) { replySource = core.inboundID(pairedWith: pipe) }
         return balancing.reclaimed.isEmpty
-    }
-
-    mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
-        guard core.track(attachment) else { return }
-        balancing.attach(attachment)
-        inbound.attach(attachment)
-    }
-
-    mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
-        guard let attachment = core.markPeerGone(connection) else { return }
-        balancing.peerLeft(attachment, reclaimingUnread: reclaimingUnread, &core)
-        inbound.peerLeft(attachment)
-    }
-
-    mutating func forget(_ attachment: Attachment, _ core: inout SocketCore) {
-        if let outbound = attachment.outbound { balancing.peers.remove(outbound.id) }
-        inbound.forget(attachment)
-        core.untrack(attachment.connection)
     }
 
     /// A reclaimed request is dropped: nobody could take its reply.

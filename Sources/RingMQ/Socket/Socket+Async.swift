@@ -52,7 +52,7 @@ extension Socket {
 
     /// The async wait both directions share: tries `attempt` (which never waits) until it
     /// yields a value; when it cannot, throws once the task is cancelled or the deadline has
-    /// passed, polls a few times (about 2 µs: a streaming peer usually has the next message
+    /// passed, polls a few times (``AsyncSpin``: a streaming peer usually has the next message
     /// ready by then, and parking and resuming a task costs far more), then parks the task on
     /// the socket's signal until `ready` says an attempt may succeed.
     private func suspend<Value>(deadline: Deadline, cancellationFirst: Bool, attempt: () throws -> Value?,

@@ -9,18 +9,27 @@ struct FairQueue {
     /// Parallel to `pipes`: the writer has gone; remove once empty.
     private var detached: [Bool] = []
     private var next = 0
+    /// The one pipe, while there is exactly one and its writer is still there: the common
+    /// case, read without touching the arrays.
+    private var only: PipeReader?
     /// Pipes removed after draining, for the socket to release.
     private(set) var released: [PipeID] = []
 
     mutating func add(_ pipe: PipeReader) {
         pipes.append(pipe)
         detached.append(false)
+        refreshOnly()
+    }
+
+    private mutating func refreshOnly() {
+        only = pipes.count == 1 && !detached[0] ? pipes[0] : nil
     }
 
     /// Marks the pipe's writer as gone: it is dropped once drained.
     mutating func markDetached(_ id: PipeID) {
         guard let index = pipes.firstIndex(where: { $0.id == id }) else { return }
         detached[index] = true
+        refreshOnly()
     }
 
     /// Drops the pipe at once, with whatever it still holds.
@@ -37,6 +46,7 @@ struct FairQueue {
         detached.removeAll()
         released.removeAll()
         next = 0
+        only = nil
     }
 
     mutating func takeReleased() -> [PipeID] {
@@ -49,6 +59,7 @@ struct FairQueue {
         detached.remove(at: index)
         if next > index { next -= 1 }
         if next >= pipes.count { next = 0 }
+        refreshOnly()
     }
 
     /// Messages waiting in all pipes.
@@ -64,17 +75,14 @@ struct FairQueue {
     /// The next message in turn, or `nil` when no pipe has one.
     @inline(__always)
     mutating func read() -> Message? {
-        if pipes.count == 1, !detached[0] { return pipes[0].read() }
+        if let only { return only.read() }
         return readInTurn()?.message
     }
 
     /// The next message in turn and the id of the pipe it came from (REQ, REP and ROUTER need
     /// to know the peer), or `nil` when no pipe has one.
     mutating func readTagged() -> (message: Message, source: PipeID)? {
-        if pipes.count == 1, !detached[0] {
-            let pipe = pipes[0]
-            return pipe.read().map { ($0, pipe.id) }
-        }
+        if let only { return only.read().map { ($0, only.id) } }
         return readInTurn()
     }
 

@@ -1,5 +1,5 @@
-/// What one wait needs from its clock once it is about to sleep, in one place for the five
-/// waiting loops (blocking single- and multi-socket, async send, receive and poll): the
+/// What one wait needs from its clock once it is about to sleep, in one place for the three
+/// waiting loops (``Waiter`` for threads, the async send and receive, the async poll): the
 /// deadline's wake-up, and on a manual clock its ``ClockDecision`` and ``SafetyLimit``.
 ///
 /// Made only after the wait's spin: most waits of a stream end in the spin, and the decision,

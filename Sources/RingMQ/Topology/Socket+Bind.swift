@@ -14,25 +14,19 @@ extension Socket {
     ///   ``RingMQError/addressInUse(_:)`` when the name is bound already;
     ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
     public func bind(_ endpoint: String) throws {
-        try withExclusiveUse(.bind) {
-            let name = try prepareTopologyCall(endpoint)
-            let options = core.pointee.options.peerOptions
-            try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
-                guard !registry.terminated else { throw .terminated }
-                registry.pruneLingering()
-                if let holder = registry.bound[name] {
-                    let who = holder === port ? "by this socket" : "by another socket of this context"
-                    throw .addressInUse("\(name) is already bound \(who); unbind it first, or bind another name")
-                }
-                registry.bound[name] = port
-                core.pointee.bound.insert(name)
-                port.events.emit(.bound(endpoint: name.description))
-                for connection in registry.pending.removeValue(forKey: name) ?? [] {
-                    if connection.connecterClosed {
-                        formLingering(connection, options: options, registry: &registry)
-                    } else {
-                        formPending(connection, options: options, registry: &registry)
-                    }
+        try changeTopology(.bind, endpoint) { name, options, registry throws(RingMQError) in
+            if let holder = registry.bound[name] {
+                let who = holder === port ? "by this socket" : "by another socket of this context"
+                throw .addressInUse("\(name) is already bound \(who); unbind it first, or bind another name")
+            }
+            registry.bound[name] = port
+            core.pointee.bound.insert(name)
+            port.events.emit(.bound(endpoint: name.description))
+            for connection in registry.pending.removeValue(forKey: name) ?? [] {
+                if connection.connecterClosed {
+                    formLingering(connection, options: options, registry: &registry)
+                } else {
+                    formPending(connection, options: options, registry: &registry)
                 }
             }
         }
@@ -55,6 +49,23 @@ extension Socket {
                 port.events.emit(.unbound(endpoint: name.description))
             }
             core.pointee.bound.remove(name)
+        }
+    }
+
+    /// The frame of `bind` and `connect`: as `operation`, once ``prepareTopologyCall(_:)`` has
+    /// checked and parsed `endpoint`, runs `body` with the name, this socket's peer options and
+    /// the registry, under the registry lock, once the context is known to be running and
+    /// lingering connections whose time is up are gone.
+    func changeTopology(_ operation: Operation, _ endpoint: String,
+                        _ body: (EndpointName, PeerOptions, inout Registry) throws(RingMQError) -> Void) throws {
+        try withExclusiveUse(operation) {
+            let name = try prepareTopologyCall(endpoint)
+            let options = core.pointee.options.peerOptions
+            try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
+                guard !registry.terminated else { throw .terminated }
+                registry.pruneLingering()
+                try body(name, options, &registry)
+            }
         }
     }
 

@@ -15,30 +15,24 @@ extension Socket {
     ///   already has its peer, or the endpoint is bound by this very socket;
     ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
     public func connect(_ endpoint: String) throws {
-        try withExclusiveUse(.connect) {
-            let name = try prepareTopologyCall(endpoint)
-            let options = core.pointee.options.peerOptions
-            try context.registry.withLock { (registry: inout Registry) throws(RingMQError) in
-                guard !registry.terminated else { throw .terminated }
-                registry.pruneLingering()
-                if registry.isExclusiveTaken(port) {
-                    throw .invalidState(
-                        "this PAIR socket already has its peer (or a connect waiting for its bind); PAIR is "
-                            + "exclusive, so use another PAIR socket for a second channel")
-                }
-                let connection: Connection
-                if let binder = registry.bound[name] {
-                    connection = try connect(to: binder, at: name, options: options, registry: &registry)
-                } else {
-                    connection = Connection(endpoint: name, connecter: port, options: options,
-                                            binder: nil, binderOptions: nil)
-                    if type.primesSubscriptions { primeSubscriptions(of: connection) }
-                    registry.pending[name, default: []].append(connection)
-                }
-                registry.takeExclusive(port, for: connection)
-                role.handle.adopt(connection.connecterSide, &core.pointee)
-                core.pointee.connected.insert(name)
+        try changeTopology(.connect, endpoint) { name, options, registry throws(RingMQError) in
+            if registry.isExclusiveTaken(port) {
+                throw .invalidState(
+                    "this PAIR socket already has its peer (or a connect waiting for its bind); PAIR is "
+                        + "exclusive, so use another PAIR socket for a second channel")
             }
+            let connection: Connection
+            if let binder = registry.bound[name] {
+                connection = try connect(to: binder, at: name, options: options, registry: &registry)
+            } else {
+                connection = Connection(endpoint: name, connecter: port, options: options,
+                                        binder: nil, binderOptions: nil)
+                if type.primesSubscriptions { primeSubscriptions(of: connection) }
+                registry.pending[name, default: []].append(connection)
+            }
+            registry.takeExclusive(port, for: connection)
+            role.handle.adopt(connection.connecterSide, &core.pointee)
+            core.pointee.connected.insert(name)
         }
     }
 
