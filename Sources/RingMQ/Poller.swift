@@ -64,7 +64,7 @@ public struct Poller: Sendable {
     /// - Throws: ``RingMQError/terminated`` when a registered socket's context terminates.
     @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
     public func poll(timeout: Duration?) throws -> [Item] {
-        let open = registrations.filter { !$0.socket.isClosedForPolling }
+        let open = registrations.filter { !$0.socket.isClosed }
         var ready: [Item] = []
         let check = { () throws -> Bool in
             ready = try Poller.readyItems(open)
@@ -88,7 +88,7 @@ public struct Poller: Sendable {
     ///
     /// - Throws: `CancellationError` when the task is cancelled; as ``poll(timeout:)``.
     public func poll(timeout: Duration?) async throws -> [Item] {
-        let open = registrations.filter { !$0.socket.isClosedForPolling }
+        let open = registrations.filter { !$0.socket.isClosed }
         let deadline = Deadline(timeout: timeout, on: (open.first ?? registrations.first)?.socket.context.time)
         var watch: ClockWatch?                 // made at the first park
         defer { watch?.finish() }
@@ -134,7 +134,7 @@ public struct Poller: Sendable {
 
 extension Socket {
     /// Whether the socket is closed (a poller skips it).
-    var isClosedForPolling: Bool {
+    var isClosed: Bool {
         withExclusiveUse(.poll) { core.pointee.isClosed }
     }
 

@@ -10,7 +10,7 @@ public struct SocketStatistics: Sendable, Hashable {
     /// Messages returned by `receive`/`tryReceive` (and the async forms).
     public var messagesReceived: Int
     /// Messages dropped by this socket: for a full subscriber (PUB, XPUB), an unknown or full
-    /// peer (ROUTER without `routerMandatory`), or, at `close()`, messages taken back from a
+    /// peer (ROUTER without `routerMandatory`), or, at `close()`, messages reclaimed from a
     /// departed peer that no remaining peer could take (see ``Socket/redeliverUnread``).
     public var messagesDropped: Int
     /// Messages this socket took back from a peer that closed or disconnected leaving them
@@ -22,7 +22,7 @@ public struct SocketStatistics: Sendable, Hashable {
     /// Messages this socket sent that its peers have not yet taken, as the peers last
     /// published their progress (at least every half queue or 64 messages, and whenever they
     /// find a queue empty): exact once a peer has drained its queue or not started it.
-    /// Includes messages taken back from a departed peer and not yet sent again.
+    /// Includes messages reclaimed from a departed peer and not yet sent again.
     public var queuedOut: Int
     /// Peers connected now.
     public var peers: Int

@@ -33,7 +33,7 @@ protocol SocketRole {
     /// Starts using a connection (tracking it in `core` if it is of use).
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore)
     /// The peer of `connection` has gone: stop sending to it, keep reading what it sent.
-    /// `reclaimingUnread`: the peer has stopped reading, so what it left unread may be taken back.
+    /// `reclaimingUnread`: the peer has stopped reading, so what it left unread may be reclaimed.
     mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore)
     /// Stops using a connection this socket is leaving.
     mutating func forget(_ attachment: Attachment, _ core: inout SocketCore)

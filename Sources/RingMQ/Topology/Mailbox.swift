@@ -66,7 +66,7 @@ enum Command: Sendable {
     /// The peer of this connection closed or disconnected: stop writing to it, read what it
     /// already sent, then drop it. `stoppedReading`: the peer will never read this socket's
     /// pipe on the connection again (its last read happened before this post), so what it
-    /// left unread may be taken back (see ``Socket/redeliverUnread``).
+    /// left unread may be reclaimed (see ``Socket/redeliverUnread``).
     case detach(Connection, stoppedReading: Bool)
     /// A subscriber wrote subscription messages (or, from an XSUB, other messages) into its
     /// pipes to this publisher: read them before the next send or receive.

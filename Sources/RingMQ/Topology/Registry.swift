@@ -39,7 +39,7 @@ struct Registry {
 
     /// Refuses a connection on the binding side (an incompatible peer, a taken PAIR, a routing
     /// id in use, or a socket closing before it adopted it): the connecter is told this side
-    /// stopped reading (it may take back what it queued) and its slots are freed.
+    /// stopped reading (it may reclaim what it queued) and its slots are freed.
     mutating func refuse(_ connection: Connection) {
         connection.reportDetached()
         connection.connecter.post(.detach(connection, stoppedReading: true))
