@@ -88,7 +88,12 @@ extension Socket {
 
     /// The wait of a blocked send or receive (see ``Waiter``): retries `attempt`, after
     /// applying peers' commands, until it yields a value (returned), the deadline passes
-    /// (`nil`), or the context terminates (throws).
+    /// (`nil`), or the context terminates (throws). Inlined, with ``Waiter/wait(on:also:deadline:spin:call:waiter:hasNews:attempt:)``,
+    /// into each role's wait: a stream's receiver that catches up with its sender enters this
+    /// wait every few messages and usually leaves it at the first try, so the try must cost no
+    /// more than the receive's own path (measured: a call with closures here cost 7% of
+    /// PUSH → PULL throughput at 8 B).
+    @inline(__always)
     func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
                         _ attempt: () throws -> Value?) throws -> Value? {
         try Waiter.wait(on: port.signal, deadline: deadline, spin: SpinPolicy(expectingReply: expectingReply),

@@ -9,7 +9,7 @@
 /// before the last look at the deadline, so a clock moved after that look wakes the sleeper.
 enum Waiter {
     /// Retries `attempt` until it yields a value (returned), the deadline passes (`nil`), or
-    /// it throws; spins per `spin` first, then sleeps on `home`, woken by `others` too.
+    /// it throws; spins per `spin` first, then sleeps on `signal`, woken by `others` too.
     ///
     /// - Parameters:
     ///   - hasNews: whether something was posted that `attempt` must apply before the waiter
@@ -17,16 +17,23 @@ enum Waiter {
     ///     and then the loop goes round instead of sleeping.
     ///   - call: the call that waits ("receive() on a PULL socket"), for the blocking-call check.
     ///   - waiter: the wait with its endpoints, for the safety limit's report.
-    static func wait<Value>(on home: Signal, also others: [Signal] = [], deadline: Deadline, spin: SpinPolicy,
+    @inline(__always)
+    static func wait<Value>(on signal: @autoclosure () -> Signal, also others: [Signal] = [],
+                            deadline: Deadline, spin: SpinPolicy,
                             call: () -> String, waiter: () -> String, hasNews: () -> Bool,
                             attempt: () throws -> Value?) throws -> Value? {
         var spin = spin
         var watch: ClockWatch?                 // made once the spin is over
         defer { watch?.finish() }
+        // Looked up once the spin is over: most waits of a stream end at their first try, and
+        // holding the signal would cost them a reference count.
+        var waker: Signal?
         while true {
             if let value = try attempt() { return value }
             if spin.pause() { continue }
             if watch == nil { BlockingCallCheck.check(call()) }
+            let home = waker ?? signal()
+            waker = home
             let clock = watch ?? ClockWatch(deadline, signal: home, forTask: false)
             watch = clock
             let key = Signal.register(home.word)
