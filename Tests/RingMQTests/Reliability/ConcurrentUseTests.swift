@@ -58,7 +58,31 @@ import Testing
             blocked.waitUntilBlocked()
             pull.receiveHighWaterMark = 10
         }
-        expectMessage(result, contains: ["two threads at once"])
+        expectMessage(result, contains: ["two threads at once", "an option property's setter", "receive()"])
+    }
+
+    @Test func readingStatisticsWhileAnotherThreadIsBlockedTrapsNamingIt() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let context = Context()
+            let sub = try context.socket(.sub)
+            sub.receiveTimeout = .seconds(2)
+            let blocked = Peer { try sub.receive() }
+            blocked.waitUntilBlocked()
+            _ = sub.statistics
+        }
+        expectMessage(result, contains: ["two threads at once", "statistics was called", "receive()"])
+    }
+
+    @Test func subscribingWhileAnotherThreadIsBlockedTrapsNamingIt() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let context = Context()
+            let sub = try context.socket(.sub)
+            sub.receiveTimeout = .seconds(2)
+            let blocked = Peer { try sub.receive() }
+            blocked.waitUntilBlocked()
+            try? sub.subscribe("topic")
+        }
+        expectMessage(result, contains: ["two threads at once", "subscribe(_:) was called", "receive()"])
     }
 
     // MARK: - Option setters with invalid values
