@@ -31,7 +31,8 @@ public enum SocketOption: Sendable, Hashable {
     case conflate(Bool)
     /// XPUB: pass every subscription up, duplicates too. ZMQ_XPUB_VERBOSE.
     case xpubVerbose(Bool)
-    /// XPUB: wait instead of dropping when a subscriber is full. ZMQ_XPUB_NODROP.
+    /// PUB and XPUB: wait instead of dropping when a matching subscriber is full.
+    /// ZMQ_XPUB_NODROP.
     case xpubNoDrop(Bool)
     /// SUB/PUB: deliver what matches no subscription. ZMQ_INVERT_MATCHING.
     case invertMatching(Bool)

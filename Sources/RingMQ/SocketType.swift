@@ -82,7 +82,8 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
         switch option {
         case .sendHighWaterMark, .receiveHighWaterMark, .sendTimeout, .receiveTimeout, .linger, .routingID: allCases
         case .routerMandatory: [.router]
-        case .xpubVerbose, .xpubNoDrop: [.xpub]
+        case .xpubVerbose: [.xpub]
+        case .xpubNoDrop: [.pub, .xpub]
         case .invertMatching: [.pub, .sub, .xpub]
         case .conflate: [.sub]
         case .redeliverUnread: [.push, .dealer, .req]

@@ -8,18 +8,18 @@ struct PublisherRole: SocketRole {
     var distributor = Distributor()
     /// XPUB: what was passed up, waiting for `receive`.
     var inbox = MessageQueue()
-    /// XPUB: passes subscriptions up, and may wait for room (``Socket/xpubNoDrop``).
+    /// XPUB: passes subscriptions up.
     let passesUp: Bool
 
     init(passesUp: Bool) {
         self.passesUp = passesUp
     }
 
-    /// Every matching subscriber with room, now; an XPUB with ``Socket/xpubNoDrop`` waits
-    /// until all of them have room.
+    /// Every matching subscriber with room, now; with ``Socket/xpubNoDrop`` (PUB or XPUB, as
+    /// in libzmq) the send waits until all of them have room.
     @inline(__always)
     mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<Void> {
-        if passesUp, core.options.xpubNoDrop,
+        if core.options.xpubNoDrop,
            !distributor.matchingHaveRoom(message, invertAll: core.options.invertMatching) {
             return .wait
         }
@@ -32,7 +32,7 @@ struct PublisherRole: SocketRole {
     }
 
     mutating func hasRoom(for message: Message?, _ core: inout SocketCore) -> Bool {
-        guard passesUp, core.options.xpubNoDrop, let message else { return true }
+        guard core.options.xpubNoDrop, let message else { return true }
         return distributor.matchingHaveRoom(message, invertAll: core.options.invertMatching)
     }
 

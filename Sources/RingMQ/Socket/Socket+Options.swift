@@ -84,7 +84,9 @@ extension Socket {
         set { assign(.xpubVerbose(newValue)) }
     }
 
-    /// XPUB only: wait instead of dropping for a full subscriber. ZMQ_XPUB_NODROP.
+    /// PUB and XPUB: when a subscriber the message matches is full, wait instead of dropping
+    /// (`send` up to ``sendTimeout``, then ``RingMQError/timedOut``; `trySend` returns
+    /// `false`). ZMQ_XPUB_NODROP.
     public var xpubNoDrop: Bool {
         get { read(\.xpubNoDrop) }
         set { assign(.xpubNoDrop(newValue)) }

@@ -94,3 +94,74 @@ import Testing
         #expect(try drain(sub) == (0..<3).map { ["head", Frame("\($0)"), "tail"] })
     }
 }
+
+/// `xpubNoDrop` on a PUB, as libzmq allows (ZMQ_XPUB_NODROP applies to PUB and XPUB): a
+/// matching subscriber that is full makes the send wait instead of losing the message; other
+/// subscribers and other topics are not held up.
+@Suite(.runsAlone) struct PubNoDropTests {
+    @Test(arguments: [true, false])
+    func aPubWithNoDropWaitsForAFullMatchingSubscriber(publisherBinds: Bool) throws {
+        let test = TestContext()
+        let pub = try test.socket(.pub)
+        pub.sendHighWaterMark = 1
+        pub.xpubNoDrop = true
+        let full = try test.socket(.sub)
+        full.receiveHighWaterMark = 1
+        try full.subscribe("a")
+        let other = try test.socket(.sub)
+        try other.subscribe("b")
+        if publisherBinds {
+            try pub.bind("inproc://pub-no-drop")
+            for sub in [full, other] { try sub.connect("inproc://pub-no-drop") }
+        } else {
+            for (i, sub) in [full, other].enumerated() {
+                try sub.bind("inproc://pub-no-drop-\(i)")
+                try pub.connect("inproc://pub-no-drop-\(i)")
+            }
+        }
+
+        #expect(try pub.trySend("a0") && pub.trySend("a1"), "1 + 1 fit")
+        #expect(try pub.trySend("a2") == false, "the matching subscriber is full: refused, not dropped")
+        #expect(try pub.trySend("b0"), "a message the full subscriber does not want still goes")
+        pub.sendTimeout = .milliseconds(50)
+        expectTimesOut(after: .milliseconds(50)) { try pub.send("a3") }
+        #expect(try drain(full) == ["a0", "a1"])
+        #expect(try drain(other) == ["b0"])
+        #expect(try pub.trySend("a4"), "room again")
+        #expect(try drain(full) == ["a4"])
+        #expect(pub.statistics.messagesDropped == 0)
+    }
+
+    @Test func aBlockedPubSendCompletesOnceTheSubscriberReads() throws {
+        let test = TestContext()
+        let pub = try test.socket(.pub)
+        pub.sendHighWaterMark = 1
+        pub.xpubNoDrop = true
+        try pub.bind("inproc://pub-no-drop-wait")
+        let sub = try test.socket(.sub)
+        sub.receiveHighWaterMark = 1
+        try sub.subscribe("")
+        try sub.connect("inproc://pub-no-drop-wait")
+        #expect(try pub.trySend(numbered(0)) && pub.trySend(numbered(1)))
+        let sender = Peer { try pub.send(numbered(2)) }
+        sender.waitUntilBlocked()
+        #expect(sender.isFinished == false, "the send waits while the subscriber is full")
+        #expect(try sub.receive() == numbered(0))
+        #expect(throws: Never.self) { try sender.join().get() }
+        #expect(try drainNumbers(sub) == [1, 2])
+    }
+
+    @Test func onlyPubAndXPubTakeNoDrop() throws {
+        let test = TestContext()
+        for type in SocketType.allCases {
+            let socket = try test.socket(type)
+            if type == .pub || type == .xpub {
+                try socket.setOption(.xpubNoDrop(true))
+                #expect(socket.xpubNoDrop)
+            } else {
+                let message = expectError(.invalidOption) { try socket.setOption(.xpubNoDrop(true)) }
+                #expect(message?.contains("PUB, XPUB") == true, "\(type): \(message ?? "")")
+            }
+        }
+    }
+}
