@@ -7,20 +7,32 @@ extension Socket {
     @inline(__always)
     func send<R: SocketRole>(_ message: consuming Message, through role: UnsafeMutablePointer<R>,
                              timeout: Duration?) throws -> Bool {
-        switch try role.pointee.destination(for: message, &core.pointee) {
+        let destination = try role.pointee.destination(for: message, &core.pointee)
+        if case .wait = destination {
+            if timeout == .zero { return false }
+            guard try sendAfterWaiting(message, through: role, deadline: context.deadline(after: timeout)) else {
+                return false
+            }
+        } else {
+            carryOut(destination, message, through: role)
+        }
+        core.pointee.counters.sent &+= 1
+        return true
+    }
+
+    /// Writes `message` where a `.ready` answer says, or counts a `.drop`.
+    @inline(__always)
+    private func carryOut<R: SocketRole>(_ destination: Destination<R.Target>, _ message: consuming Message,
+                                         through role: UnsafeMutablePointer<R>) {
+        switch destination {
         case .ready(let target):
             role.pointee.write(message, to: target, &core.pointee)
             core.pointee.expectingReply = true
         case .drop(let counted):
             if counted { core.pointee.counters.dropped &+= 1 }
         case .wait:
-            if timeout == .zero { return false }
-            guard try sendAfterWaiting(message, through: role, deadline: context.deadline(after: timeout)) else {
-                return false
-            }
+            break
         }
-        core.pointee.counters.sent &+= 1
-        return true
     }
 
     @inline(never)
@@ -32,15 +44,8 @@ extension Socket {
             if case .wait = destination { return nil }
             return destination
         }
-        switch found {
-        case .ready(let target)?:
-            role.pointee.write(message, to: target, &core.pointee)
-            core.pointee.expectingReply = true
-        case .drop(let counted)?:
-            if counted { core.pointee.counters.dropped &+= 1 }
-        case .wait?, nil:
-            return false
-        }
+        guard let found else { return false }
+        carryOut(found, message, through: role)
         return true
     }
 

@@ -39,48 +39,28 @@ import Testing
 
     @Test func closingASocketBlockedInAnotherThreadTrapsAndPointsToTerminate() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let context = Context()
-            let pull = try context.socket(.pull)
-            pull.receiveTimeout = .seconds(2)
-            let blocked = Peer { try pull.receive() }
-            blocked.waitUntilBlocked()
-            pull.close()
+            try whileReceiveIsBlocked(on: .pull) { $0.close() }
         }
         expectMessage(result, contains: ["two threads at once", "close()", "terminate"])
     }
 
     @Test func settingAnOptionWhileAnotherThreadIsBlockedTraps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let context = Context()
-            let pull = try context.socket(.pull)
-            pull.receiveTimeout = .seconds(2)
-            let blocked = Peer { try pull.receive() }
-            blocked.waitUntilBlocked()
-            pull.receiveHighWaterMark = 10
+            try whileReceiveIsBlocked(on: .pull) { $0.receiveHighWaterMark = 10 }
         }
         expectMessage(result, contains: ["two threads at once", "an option property's setter", "receive()"])
     }
 
     @Test func readingStatisticsWhileAnotherThreadIsBlockedTrapsNamingIt() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let context = Context()
-            let sub = try context.socket(.sub)
-            sub.receiveTimeout = .seconds(2)
-            let blocked = Peer { try sub.receive() }
-            blocked.waitUntilBlocked()
-            _ = sub.statistics
+            try whileReceiveIsBlocked(on: .sub) { _ = $0.statistics }
         }
         expectMessage(result, contains: ["two threads at once", "statistics was called", "receive()"])
     }
 
     @Test func subscribingWhileAnotherThreadIsBlockedTrapsNamingIt() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let context = Context()
-            let sub = try context.socket(.sub)
-            sub.receiveTimeout = .seconds(2)
-            let blocked = Peer { try sub.receive() }
-            blocked.waitUntilBlocked()
-            try? sub.subscribe("topic")
+            try whileReceiveIsBlocked(on: .sub) { try? $0.subscribe("topic") }
         }
         expectMessage(result, contains: ["two threads at once", "subscribe(_:) was called", "receive()"])
     }
@@ -118,4 +98,15 @@ import Testing
         }
         expectMessage(result, contains: ["sendTimeout"])
     }
+}
+
+/// Parks a peer thread in `receive()` on a new socket of `type` (for two seconds at most),
+/// waits until it is asleep inside that call, then runs `body` on the socket from this thread.
+private func whileReceiveIsBlocked(on type: SocketType, _ body: (Socket) -> Void) throws {
+    let context = Context()
+    let socket = try context.socket(type)
+    socket.receiveTimeout = .seconds(2)
+    let blocked = Peer { try socket.receive() }
+    blocked.waitUntilBlocked()
+    body(socket)
 }

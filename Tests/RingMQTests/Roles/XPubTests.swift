@@ -1,9 +1,9 @@
 import RingMQ
 import Testing
 
-/// An XPUB bound to `inproc://xpub` (HWM 0 unless given).
-private func boundXPub(_ test: TestContext, highWaterMark: Int = 0) throws -> Socket {
-    let xpub = try test.socket(.xpub)
+/// An XPUB (or, for what PUB shares, a PUB) bound to `inproc://xpub` (HWM 0 unless given).
+private func boundXPub(_ test: TestContext, highWaterMark: Int = 0, type: SocketType = .xpub) throws -> Socket {
+    let xpub = try test.socket(type)
     xpub.sendHighWaterMark = highWaterMark
     try xpub.bind("inproc://xpub")
     return xpub
@@ -20,7 +20,7 @@ private func connectedSub(_ test: TestContext, highWaterMark: Int = 0) throws ->
 /// XPUB: the subscription messages it receives (`[1]+prefix` for a prefix's first
 /// subscriber, every one with `xpubVerbose`; `[0]+prefix` when the last holder unsubscribes,
 /// disconnects or closes), its PUB-like filtering, and `xpubNoDrop` (wait or fail instead of
-/// dropping for a full subscriber).
+/// dropping for a full subscriber; a PUB takes it too, and runs the same tests).
 @Suite(.runsAlone) struct XPubTests {
     // MARK: - Subscription messages
 
@@ -162,11 +162,26 @@ private func connectedSub(_ test: TestContext, highWaterMark: Int = 0) throws ->
         #expect(xpub.statistics.messagesDropped == 8)
     }
 
-    // MARK: - xpubNoDrop
+    // MARK: - xpubNoDrop (PUB takes it too, as in libzmq)
 
-    @Test func noDropRefusesInsteadOfDropping() throws {
+    @Test func onlyPubAndXPubTakeNoDrop() throws {
         let test = TestContext()
-        let xpub = try boundXPub(test, highWaterMark: 1)
+        for type in SocketType.allCases {
+            let socket = try test.socket(type)
+            if type == .pub || type == .xpub {
+                try socket.setOption(.xpubNoDrop(true))
+                #expect(socket.xpubNoDrop)
+            } else {
+                let message = expectError(.invalidOption) { try socket.setOption(.xpubNoDrop(true)) }
+                #expect(message?.contains("PUB, XPUB") == true, "\(type): \(message ?? "")")
+            }
+        }
+    }
+
+    @Test(arguments: [SocketType.xpub, .pub])
+    func noDropRefusesInsteadOfDropping(type: SocketType) throws {
+        let test = TestContext()
+        let xpub = try boundXPub(test, highWaterMark: 1, type: type)
         xpub.xpubNoDrop = true
         let full = try connectedSub(test, highWaterMark: 1)
         try full.subscribe("a")
@@ -186,9 +201,10 @@ private func connectedSub(_ test: TestContext, highWaterMark: Int = 0) throws ->
         #expect(try drain(full) == ["a4"])
     }
 
-    @Test func noDropSendWaitsUntilTheSubscriberReads() throws {
+    @Test(arguments: [SocketType.xpub, .pub])
+    func noDropSendWaitsUntilTheSubscriberReads(type: SocketType) throws {
         let test = TestContext()
-        let xpub = try boundXPub(test, highWaterMark: 1)
+        let xpub = try boundXPub(test, highWaterMark: 1, type: type)
         xpub.xpubNoDrop = true
         let sub = try connectedSub(test, highWaterMark: 1)
         try sub.subscribe("")
@@ -201,9 +217,10 @@ private func connectedSub(_ test: TestContext, highWaterMark: Int = 0) throws ->
         #expect(try drainNumbers(sub) == [1, 2])
     }
 
-    @Test func noDropWaitsForEveryMatchingSubscriber() throws {
+    @Test(arguments: [SocketType.xpub, .pub])
+    func noDropWaitsForEveryMatchingSubscriber(type: SocketType) throws {
         let test = TestContext()
-        let xpub = try boundXPub(test, highWaterMark: 1)
+        let xpub = try boundXPub(test, highWaterMark: 1, type: type)
         xpub.xpubNoDrop = true
         let subs = try (0..<2).map { _ in
             let sub = try connectedSub(test, highWaterMark: 1)
