@@ -40,6 +40,33 @@ public enum SocketOption: Sendable, Hashable {
     /// still unread, take them back and send them to the other peers (on by default for these
     /// types); `false` drops them, as libzmq does. No ZeroMQ counterpart.
     case redeliverUnread(Bool)
+    /// REQ: allow a new request before the reply to the last one has come; a late reply is
+    /// not delivered when ``requestCorrelate(_:)`` is on too. ZMQ_REQ_RELAXED.
+    case requestRelaxed(Bool)
+    /// REQ: put an id frame on each request and drop replies that do not carry the id of the
+    /// last one. ZMQ_REQ_CORRELATE.
+    case requestCorrelate(Bool)
+    /// ROUTER: a new peer with a routing id already in use takes it over; the old peer's
+    /// connection ends. ZMQ_ROUTER_HANDOVER.
+    case routerHandover(Bool)
+    /// ROUTER, DEALER, REQ: send an empty message to each peer when the connection forms, so a
+    /// ROUTER peer learns this socket's routing id at once. ZMQ_PROBE_ROUTER.
+    case probeRouter(Bool)
+    /// XPUB: apply no subscription automatically; the owner applies them with
+    /// ``Socket/subscribe(_:)`` and ``Socket/unsubscribe(_:)``. ZMQ_XPUB_MANUAL.
+    case xpubManual(Bool)
+    /// XPUB: pass every subscription and unsubscription up, duplicates too.
+    /// ZMQ_XPUB_VERBOSER.
+    case xpubVerboser(Bool)
+    /// XPUB, XSUB: only the first frame of a message can be a subscription; the rest are
+    /// data. ZMQ_ONLY_FIRST_SUBSCRIBE.
+    case onlyFirstSubscribe(Bool)
+    /// XPUB: a message sent to each new subscriber when its connection forms; `nil` for none.
+    /// ZMQ_XPUB_WELCOME_MSG.
+    case xpubWelcomeMessage(Frame?)
+    /// PAIR, PUSH, DEALER, REQ: queue messages only on connections that have formed, so a
+    /// connect made before its bind takes none until the bind. ZMQ_IMMEDIATE.
+    case immediate(Bool)
 }
 
 extension SocketOption {
@@ -66,6 +93,16 @@ extension SocketOption {
         case .invertMatching(let on): options.invertMatching = try checked(on, for: type)
         case .conflate(let on): options.conflate = try checked(on, for: type)
         case .redeliverUnread(let on): options.redeliverUnread = try checked(on, for: type)
+        case .requestRelaxed(let on): options.requestRelaxed = try checked(on, for: type)
+        case .requestCorrelate(let on): options.requestCorrelate = try checked(on, for: type)
+        case .routerHandover(let on): options.routerHandover = try checked(on, for: type)
+        case .probeRouter(let on): options.probeRouter = try checked(on, for: type)
+        case .xpubManual(let on): options.xpubManual = try checked(on, for: type)
+        case .xpubVerboser(let on): options.xpubVerboser = try checked(on, for: type)
+        case .onlyFirstSubscribe(let on): options.onlyFirstSubscribe = try checked(on, for: type)
+        case .xpubWelcomeMessage(let message):
+            options.xpubWelcomeMessage = try checked(message, for: type)
+        case .immediate(let on): options.immediate = try checked(on, for: type)
         }
     }
 
@@ -90,6 +127,12 @@ extension SocketOption {
         return on
     }
 
+    /// Like the switches: `nil` is always allowed, a value only where the option applies.
+    private func checked(_ value: Frame?, for type: SocketType) throws(RingMQError) -> Frame? {
+        _ = try checked(value != nil, for: type)
+        return value
+    }
+
     /// The option's property name on ``Socket``.
     var name: String {
         switch self {
@@ -105,6 +148,15 @@ extension SocketOption {
         case .xpubNoDrop: "xpubNoDrop"
         case .invertMatching: "invertMatching"
         case .redeliverUnread: "redeliverUnread"
+        case .requestRelaxed: "requestRelaxed"
+        case .requestCorrelate: "requestCorrelate"
+        case .routerHandover: "routerHandover"
+        case .probeRouter: "probeRouter"
+        case .xpubManual: "xpubManual"
+        case .xpubVerboser: "xpubVerboser"
+        case .onlyFirstSubscribe: "onlyFirstSubscribe"
+        case .xpubWelcomeMessage: "xpubWelcomeMessage"
+        case .immediate: "immediate"
         }
     }
 }

@@ -87,6 +87,12 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
         case .invertMatching: [.pub, .sub, .xpub]
         case .conflate: [.sub]
         case .redeliverUnread: [.push, .dealer, .req]
+        case .requestRelaxed, .requestCorrelate: [.req]
+        case .routerHandover: [.router]
+        case .probeRouter: [.req, .dealer, .router]
+        case .xpubManual, .xpubVerboser, .xpubWelcomeMessage: [.xpub]
+        case .onlyFirstSubscribe: [.xpub, .xsub]
+        case .immediate: [.pair, .push, .req, .dealer]
         }
     }
 

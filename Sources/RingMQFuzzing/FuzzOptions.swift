@@ -4,7 +4,7 @@ import RingMQ
 /// the edges of what each accepts.
 enum FuzzOptions {
     static func decode(_ input: inout FuzzInput) -> SocketOption {
-        switch input.below(12) {
+        switch input.below(21) {
         case 0: .sendHighWaterMark(int(&input))
         case 1: .receiveHighWaterMark(int(&input))
         case 2: .sendTimeout(duration(&input))
@@ -16,7 +16,16 @@ enum FuzzOptions {
         case 8: .xpubVerbose(input.bool())
         case 9: .xpubNoDrop(input.bool())
         case 10: .invertMatching(input.bool())
-        default: .redeliverUnread(input.bool())
+        case 11: .redeliverUnread(input.bool())
+        case 12: .requestRelaxed(input.bool())
+        case 13: .requestCorrelate(input.bool())
+        case 14: .routerHandover(input.bool())
+        case 15: .probeRouter(input.bool())
+        case 16: .xpubManual(input.bool())
+        case 17: .xpubVerboser(input.bool())
+        case 18: .onlyFirstSubscribe(input.bool())
+        case 19: .xpubWelcomeMessage(input.bool() ? nil : Frame(input.bytes(upTo: 4)))
+        default: .immediate(input.bool())
         }
     }
 
@@ -91,6 +100,15 @@ extension FuzzOptions {
         case .xpubNoDrop(let value): socket.xpubNoDrop = value
         case .invertMatching(let value): socket.invertMatching = value
         case .redeliverUnread(let value): socket.redeliverUnread = value
+        case .requestRelaxed(let value): socket.requestRelaxed = value
+        case .requestCorrelate(let value): socket.requestCorrelate = value
+        case .routerHandover(let value): socket.routerHandover = value
+        case .probeRouter(let value): socket.probeRouter = value
+        case .xpubManual(let value): socket.xpubManual = value
+        case .xpubVerboser(let value): socket.xpubVerboser = value
+        case .onlyFirstSubscribe(let value): socket.onlyFirstSubscribe = value
+        case .xpubWelcomeMessage(let value): socket.xpubWelcomeMessage = value
+        case .immediate(let value): socket.immediate = value
         }
     }
 
@@ -109,6 +127,15 @@ extension FuzzOptions {
         case .xpubNoDrop(let value): socket.xpubNoDrop == value
         case .invertMatching(let value): socket.invertMatching == value
         case .redeliverUnread(let value): socket.redeliverUnread == value
+        case .requestRelaxed(let value): socket.requestRelaxed == value
+        case .requestCorrelate(let value): socket.requestCorrelate == value
+        case .routerHandover(let value): socket.routerHandover == value
+        case .probeRouter(let value): socket.probeRouter == value
+        case .xpubManual(let value): socket.xpubManual == value
+        case .xpubVerboser(let value): socket.xpubVerboser == value
+        case .onlyFirstSubscribe(let value): socket.onlyFirstSubscribe == value
+        case .xpubWelcomeMessage(let value): socket.xpubWelcomeMessage == value
+        case .immediate(let value): socket.immediate == value
         }
     }
 }

@@ -66,49 +66,7 @@ extension Socket {
         set { assign(.routingID(newValue)) }
     }
 
-    /// ROUTER only: report unroutable messages instead of dropping them. ZMQ_ROUTER_MANDATORY.
-    public var routerMandatory: Bool {
-        get { read(\.routerMandatory) }
-        set { assign(.routerMandatory(newValue)) }
-    }
-
-    /// SUB only: keep just the newest incoming message. ZMQ_CONFLATE.
-    public var conflate: Bool {
-        get { read(\.conflate) }
-        set { assign(.conflate(newValue)) }
-    }
-
-    /// XPUB only: pass duplicate subscriptions up too. ZMQ_XPUB_VERBOSE.
-    public var xpubVerbose: Bool {
-        get { read(\.xpubVerbose) }
-        set { assign(.xpubVerbose(newValue)) }
-    }
-
-    /// PUB and XPUB: when a subscriber the message matches is full, wait instead of dropping
-    /// (`send` up to ``sendTimeout``, then ``RingMQError/timedOut``; `trySend` returns
-    /// `false`). ZMQ_XPUB_NODROP.
-    public var xpubNoDrop: Bool {
-        get { read(\.xpubNoDrop) }
-        set { assign(.xpubNoDrop(newValue)) }
-    }
-
-    /// PUB, XPUB, SUB: deliver what matches none of the subscriptions. ZMQ_INVERT_MATCHING.
-    public var invertMatching: Bool {
-        get { read(\.invertMatching) }
-        set { assign(.invertMatching(newValue)) }
-    }
-
-    /// PUSH, DEALER, REQ: when a peer closes or disconnects leaving messages from this socket
-    /// unread, take them back and send them to the remaining peers, before any newer message;
-    /// `false` drops them, as libzmq does. On by default for these types, off (and not
-    /// settable to `true`) for the others, which have no other peer to give them to. No
-    /// ZeroMQ counterpart; see Docs/Semantics.md.
-    public var redeliverUnread: Bool {
-        get { read(\.redeliverUnread) }
-        set { assign(.redeliverUnread(newValue)) }
-    }
-
-    private func read<Value>(_ keyPath: KeyPath<SocketOptions, Value>) -> Value {
+    func read<Value>(_ keyPath: KeyPath<SocketOptions, Value>) -> Value {
         withExclusiveUse(.readOption) {
             catchUpIfOpen()
             return core.pointee.options[keyPath: keyPath]
@@ -122,7 +80,7 @@ extension Socket {
     }
 
     /// The property setters' path: an invalid value is a programming error.
-    private func assign(_ option: SocketOption) {
+    func assign(_ option: SocketOption) {
         withExclusiveUse(.writeOption) {
             let options: SocketOptions
             do {

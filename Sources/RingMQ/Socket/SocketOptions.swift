@@ -13,6 +13,15 @@ struct SocketOptions {
     var invertMatching = false
     /// Set per type by ``init(type:)``: on for the types that load-balance.
     var redeliverUnread = false
+    var requestRelaxed = false
+    var requestCorrelate = false
+    var routerHandover = false
+    var probeRouter = false
+    var xpubManual = false
+    var xpubVerboser = false
+    var onlyFirstSubscribe = false
+    var xpubWelcomeMessage: Frame?
+    var immediate = false
 
     init(type: SocketType) {
         redeliverUnread = type.accepts(.redeliverUnread(true))

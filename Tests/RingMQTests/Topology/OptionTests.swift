@@ -4,7 +4,7 @@ import Testing
 /// Option defaults, validation and the linger behaviour. High-water marks and timeouts have
 /// their own files (HighWaterMarkTests, WaitingTests).
 @Suite(.runsAlone) struct OptionTests {
-    @Test(arguments: [SocketType.pair, .push, .pull])
+    @Test(arguments: SocketType.allCases)
     func defaults(type: SocketType) throws {
         let socket = try Context().socket(type)
         #expect(socket.sendHighWaterMark == 1000)
@@ -18,6 +18,48 @@ import Testing
         #expect(!socket.xpubVerbose)
         #expect(!socket.xpubNoDrop)
         #expect(!socket.invertMatching)
+        #expect(!socket.requestRelaxed)
+        #expect(!socket.requestCorrelate)
+        #expect(!socket.routerHandover)
+        #expect(!socket.probeRouter)
+        #expect(!socket.xpubManual)
+        #expect(!socket.xpubVerboser)
+        #expect(!socket.onlyFirstSubscribe)
+        #expect(socket.xpubWelcomeMessage == nil)
+        #expect(!socket.immediate)
+    }
+
+    /// The types each per-type option applies to, written out as Docs and DESIGN.md list them
+    /// (not read from `SocketType`), so a wrong row in the type table fails here.
+    static let perTypeOptions: [(SocketOption, Set<SocketType>)] = [
+        (.routerMandatory(true), [.router]),
+        (.conflate(true), [.sub]),
+        (.xpubVerbose(true), [.xpub]),
+        (.xpubNoDrop(true), [.pub, .xpub]),
+        (.invertMatching(true), [.pub, .sub, .xpub]),
+        (.redeliverUnread(true), [.push, .dealer, .req]),
+        (.requestRelaxed(true), [.req]),
+        (.requestCorrelate(true), [.req]),
+        (.routerHandover(true), [.router]),
+        (.probeRouter(true), [.router, .dealer, .req]),
+        (.xpubManual(true), [.xpub]),
+        (.xpubVerboser(true), [.xpub]),
+        (.onlyFirstSubscribe(true), [.xpub, .xsub]),
+        (.xpubWelcomeMessage("hello"), [.xpub]),
+        (.immediate(true), [.pair, .push, .dealer, .req]),
+    ]
+
+    @Test(arguments: SocketType.allCases)
+    func perTypeOptionsApplyWhereTheDesignSays(type: SocketType) throws {
+        let socket = try Context().socket(type)
+        for (option, types) in Self.perTypeOptions {
+            if types.contains(type) {
+                try socket.setOption(option)
+            } else {
+                let message = expectError(.invalidOption) { try socket.setOption(option) }
+                #expect(message?.contains(type.description) == true, "\(option) on \(type): \(message ?? "")")
+            }
+        }
     }
 
     @Test func propertiesAndSetOptionAgree() throws {
