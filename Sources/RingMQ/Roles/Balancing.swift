@@ -17,9 +17,24 @@ struct Balancing {
         reclaimed.isEmpty ? peers.pickWritable() : nil
     }
 
-    mutating func attach(_ attachment: Attachment) {
-        guard let outbound = attachment.outbound, !attachment.peerGone else { return }
+    mutating func attach(_ attachment: Attachment, immediate: Bool) {
+        guard let outbound = attachment.outbound, !attachment.peerGone,
+              !immediate || attachment.hasFormed
+        else { return }
         peers.add(outbound)
+    }
+
+    /// Makes the rotation exactly the live connections `immediate` allows: formed ones only
+    /// when it is on, so a connect whose bind has not happened holds no message.
+    mutating func admit(from attachments: [Attachment], immediate: Bool) {
+        for attachment in attachments {
+            guard let outbound = attachment.outbound, !attachment.peerGone else { continue }
+            if !immediate || attachment.hasFormed {
+                if !peers.contains(outbound.id) { peers.add(outbound) }
+            } else {
+                peers.remove(outbound.id)
+            }
+        }
     }
 
     /// Stops sending to the departed peer of `attachment`, reclaiming what it left unread.
@@ -109,7 +124,11 @@ extension BalancedSending {
 
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard core.track(attachment) else { return }
-        balancing.attach(attachment)
+        balancing.attach(attachment, immediate: core.options.immediate)
+    }
+
+    mutating func admitPeers(_ core: inout SocketCore) {
+        balancing.admit(from: core.attachments, immediate: core.options.immediate)
     }
 
     mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {

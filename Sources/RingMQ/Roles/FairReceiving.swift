@@ -49,7 +49,7 @@ protocol DuplexRole: BalancedSending, FairReceiving {}
 extension DuplexRole {
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard core.track(attachment) else { return }
-        balancing.attach(attachment)
+        balancing.attach(attachment, immediate: core.options.immediate)
         inbound.attach(attachment)
     }
 

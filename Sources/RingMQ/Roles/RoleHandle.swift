@@ -14,6 +14,8 @@ protocol RoleHandle {
     /// Takes back what nobody read on `pipes` and sends what it can.
     func reclaimUnread(from pipes: [PipeWriter], _ core: inout SocketCore)
     func resendReclaimed(_ core: inout SocketCore)
+    /// After ``Socket/immediate`` changed: sends to exactly the connections it allows.
+    func admitPeers(_ core: inout SocketCore)
     func close(_ core: inout SocketCore)
     func queuedIn(_ core: SocketCore) -> Int
     func queuedOut(_ core: SocketCore) -> Int
@@ -58,6 +60,11 @@ extension UnsafeMutablePointer: RoleHandle where Pointee: SocketRole {
     }
 
     func resendReclaimed(_ core: inout SocketCore) {
+        _ = pointee.resendReclaimed(&core)
+    }
+
+    func admitPeers(_ core: inout SocketCore) {
+        pointee.admitPeers(&core)
         _ = pointee.resendReclaimed(&core)
     }
 

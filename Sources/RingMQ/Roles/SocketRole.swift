@@ -41,6 +41,9 @@ protocol SocketRole {
     mutating func readSubscriptions(_ core: inout SocketCore)
     /// A connect-before-bind connection has learnt the routing id of its peer (ROUTER).
     mutating func learnRoutingID(of connection: Connection, _ core: inout SocketCore)
+    /// Sends to the connections that may take messages now (``Socket/immediate``: formed ones
+    /// only), after the option changed or a connection formed.
+    mutating func admitPeers(_ core: inout SocketCore)
     /// Takes back what a reader that stopped reading left unread in `pipe` (when
     /// ``Socket/redeliverUnread`` is on).
     mutating func reclaimUnread(from pipe: PipeWriter, _ core: inout SocketCore)
@@ -72,6 +75,7 @@ extension SocketRole {
     func checkTurnToReceive() throws {}
     mutating func readSubscriptions(_ core: inout SocketCore) {}
     mutating func learnRoutingID(of connection: Connection, _ core: inout SocketCore) {}
+    mutating func admitPeers(_ core: inout SocketCore) {}
     mutating func reclaimUnread(from pipe: PipeWriter, _ core: inout SocketCore) {}
     mutating func resendReclaimed(_ core: inout SocketCore) -> Bool { true }
     func queuedOut(_ core: SocketCore) -> Int { core.queuedOnPeers }

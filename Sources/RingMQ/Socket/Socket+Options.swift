@@ -110,6 +110,8 @@ extension Socket {
             port.currentPeerOptions = core.pointee.options.peerOptions
         case .invertMatching(let inverted) where role.subscriber != nil:
             propagateInversion(inverted)
+        case .immediate:
+            role.handle.admitPeers(&core.pointee)
         default:
             break
         }

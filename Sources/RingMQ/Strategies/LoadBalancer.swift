@@ -23,6 +23,10 @@ struct LoadBalancer {
         next = 0
     }
 
+    func contains(_ id: PipeID) -> Bool {
+        pipes.contains { $0.id == id }
+    }
+
     /// Whether some pipe has room, without moving the turn.
     func hasWritable() -> Bool {
         pipes.contains { $0.hasRoom() }

@@ -74,4 +74,7 @@ enum Command: Sendable {
     /// A ROUTER connected before the bind: the bind has given the connection's peer its
     /// routing id (``Connection/binderRoutingID``), so the ROUTER can route to it.
     case routingIDAssigned(Connection)
+    /// A connection this socket made before its bind has formed: the bind happened. Posted to
+    /// the types that take ``Socket/immediate``, which start sending on it only now.
+    case formed(Connection)
 }

@@ -98,6 +98,7 @@ extension Socket {
         }
         connection.form(with: port, options: options)
         if connecter.type.routesByID { connecter.post(.routingIDAssigned(connection)) }
+        if connecter.type.accepts(.immediate(true)) { connecter.post(.formed(connection)) }
         if type.primesSubscriptions {
             primeSubscriptions(of: connection)
             connecter.post(.subscriptionsArrived)

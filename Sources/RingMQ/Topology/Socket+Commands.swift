@@ -36,6 +36,9 @@ extension SocketRole {
             readSubscriptions(&core)
         case .routingIDAssigned(let connection):
             learnRoutingID(of: connection, &core)
+        case .formed:
+            admitPeers(&core)
+            _ = resendReclaimed(&core)
         }
     }
 }
