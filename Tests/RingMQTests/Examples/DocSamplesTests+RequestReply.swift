@@ -76,4 +76,53 @@ extension DocSamplesTests {
         }.join().get()
         #expect(reply == "answer to question 1")
     }
+
+    @Test func requestReplyLazyPirate() throws {
+        let (reply, tries) = try Peer { () throws -> (Message, Int) in
+            let context = Context()
+            let client = try context.socket(.req)
+            client.requestRelaxed = true                   // may send again before the reply has come
+            client.requestCorrelate = true                 // so a late reply to an earlier try is dropped
+            client.receiveTimeout = .milliseconds(100)
+            try client.bind("inproc://pirate")             // servers connect; so does a restarted one
+
+            /// Sends `request` and returns its reply, trying up to `tries` times on the same socket.
+            func ask(_ request: Message, tries: Int = 3) throws -> Message {
+                var left = tries
+                while true {
+                    try client.send(request)               // a retry goes to the next server in turn
+                    do {
+                        return try client.receive()
+                    } catch RingMQError.timedOut where left > 1 {
+                        left -= 1                          // no reply in time: try again
+                    }
+                }
+            }
+
+            // A server that takes one request and dies without answering, and one that answers.
+            let crashing = try context.socket(.rep)
+            try crashing.connect("inproc://pirate")
+            let server = try context.socket(.rep)
+            try server.connect("inproc://pirate")
+            Thread {
+                _ = try? crashing.receive()
+                crashing.close()                           // dies mid-request
+            }.start()
+            Thread {
+                while let request = try? server.receive() {
+                    try? server.send("answer to \(request[0].string)")
+                }
+            }.start()
+
+            let reply = try ask("status?")                 // the first try is lost, the second answered
+
+            // Scaffolding: the answering server's thread ends with the context.
+            defer { context.terminate() }
+            return (reply, client.statistics.messagesSent)
+        }.join().get()
+        #expect(reply == "answer to status?")
+        // The first try went to the server that died: the reply took a retry (or two, if the
+        // answering server's thread was slow to start).
+        #expect(tries >= 2)
+    }
 }
