@@ -27,7 +27,8 @@ public enum SocketOption: Sendable, Hashable {
     case routingID(Frame?)
     /// ROUTER: fail on unroutable messages instead of dropping them. ZMQ_ROUTER_MANDATORY.
     case routerMandatory(Bool)
-    /// Keep only the newest incoming message. ZMQ_CONFLATE.
+    /// PUSH, PULL, DEALER, PUB, SUB: each connection holds only the newest message, both ways
+    /// (see ``Socket/conflate``). ZMQ_CONFLATE.
     case conflate(Bool)
     /// XPUB: pass every subscription up, duplicates too. ZMQ_XPUB_VERBOSE.
     case xpubVerbose(Bool)

@@ -85,7 +85,7 @@ public enum SocketType: Sendable, CaseIterable, Hashable {
         case .xpubVerbose: [.xpub]
         case .xpubNoDrop: [.pub, .xpub]
         case .invertMatching: [.pub, .sub, .xpub]
-        case .conflate: [.sub]
+        case .conflate: [.push, .pull, .dealer, .pub, .sub]
         case .redeliverUnread: [.push, .dealer, .req]
         case .requestRelaxed, .requestCorrelate: [.req]
         case .routerHandover: [.router]

@@ -14,6 +14,11 @@ import Synchronization
 /// while the pipe is in use: a connect-before-bind pipe starts at the writer's send HWM and
 /// gains the reader's receive HWM when the bind happens.
 ///
+/// A conflating pipe (`conflate`) holds only the newest message instead, in a ``LatestSlot``:
+/// the writer never waits and the reader gets the newest. A pipe may start conflating while in
+/// use, when one side's socket asks; the other side switches when it next looks (see
+/// `PipeEnds+Conflate.swift`), and the reader drains what the queue still holds to its newest.
+///
 /// The `Pipe` object owns the memory; the hot path uses ``PipeWriter`` and ``PipeReader``,
 /// trivial structs of raw pointers, so neither side touches the object's reference count.
 ///
@@ -30,16 +35,18 @@ final class Pipe: @unchecked Sendable {
     var writer: PipeWriter { PipeWriter(base: base) }
     var reader: PipeReader { PipeReader(base: base) }
 
-    /// Creates an empty pipe holding at most `limit` messages (``Pipe/unbounded`` for no limit).
-    init(limit: UInt64) {
+    /// Creates an empty pipe holding at most `limit` messages (``Pipe/unbounded`` for no limit),
+    /// or, `conflating`, only the newest message.
+    init(limit: UInt64, conflating: Bool = false) {
         base = .allocate(byteCount: PipeLayout.byteCount, alignment: PipeLayout.alignment)
         let first = Chunk.allocate()
         let writerState = (base + PipeLayout.writerOffset).bindMemory(to: PipeWriterState.self, capacity: 1)
-        writerState.initialize(to: PipeWriterState(chunk: first, limit: limit))
+        writerState.initialize(to: PipeWriterState(chunk: first, limit: limit, conflating: conflating))
         let readerState = (base + PipeLayout.readerOffset).bindMemory(to: PipeReaderState.self, capacity: 1)
         readerState.initialize(to: PipeReaderState(chunk: first, limit: limit))
         let shared = (base + PipeLayout.sharedOffset).bindMemory(to: PipeSharedState.self, capacity: 1)
-        shared.initialize(to: PipeSharedState(limit: limit))
+        shared.initialize(to: PipeSharedState(limit: limit, conflating: conflating))
+        LatestSlot.initialize(pipe: base)
         (base + PipeLayout.writtenOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         (base + PipeLayout.readOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
     }
@@ -67,6 +74,7 @@ final class Pipe: @unchecked Sendable {
             chunk = next
         }
         Chunk.deallocate(chunk)
+        LatestSlot(pipe: base).deinitialize()
         Chunk.deallocateList(writerState.pointee.freeChunks)
         Chunk.deallocateList(UnsafeMutableRawPointer(bitPattern: shared.pointee.freeChunks.load(ordering: .acquiring)))
         writerState.deinitialize(count: 1)
@@ -116,7 +124,10 @@ enum PipeLayout {
     static let readerOffset = 256
     static let readOffset = 384
     static let sharedOffset = 512
-    static let byteCount = 640
+    /// The ``LatestSlot`` of a conflating pipe.
+    static let latestOffset = 640
+    static let latestByteCount = 128
+    static let byteCount = 768
 }
 
 /// State only the writing socket's thread touches.
@@ -131,12 +142,19 @@ struct PipeWriterState: ~Copyable {
     var readerWake: UnsafeMutablePointer<Atomic<UInt32>>?
     /// ``Fence/isAsymmetric``, cached beside the data it guards.
     let asymmetric = Fence.isAsymmetric
+    /// Writes replace the newest message in the ``LatestSlot``: the one test `write` adds, on
+    /// the cache line of `chunk` and `slot`, which it reads anyway.
+    var conflating: Bool
     /// Recycled chunks taken from the shared stack, linked through their `next` word.
     var freeChunks: UnsafeMutableRawPointer?
+    /// The writer's empty slot of the ``LatestSlot``.
+    var back = LatestSlot.initialBack
 
-    init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
+    init(chunk: UnsafeMutableRawPointer, limit: UInt64, conflating: Bool) {
         self.chunk = chunk
-        self.limitSeen = limit
+        self.conflating = conflating
+        // A conflating writer always has room (`hasRoom` never reaches its slow path).
+        self.limitSeen = conflating ? Pipe.unbounded : limit
     }
 }
 
@@ -154,6 +172,8 @@ struct PipeReaderState: ~Copyable {
     var writerWake: UnsafeMutablePointer<Atomic<UInt32>>?
     /// ``Fence/isAsymmetric``, cached beside the data it guards.
     let asymmetric = Fence.isAsymmetric
+    /// The reader's empty slot of the ``LatestSlot``.
+    var front = LatestSlot.initialFront
 
     init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
         self.chunk = chunk
@@ -171,8 +191,12 @@ struct PipeSharedState: ~Copyable {
     let freeChunks = Atomic<UInt>(0)
     let readerWake = Atomic<UInt>(0)
     let writerWake = Atomic<UInt>(0)
+    /// The pipe conflates: set once, never cleared. Read by the reader whenever it finds its
+    /// queue empty, and by the writer whenever it finds it full or needs a new chunk.
+    let conflating: Atomic<Bool>
 
-    init(limit: UInt64) {
+    init(limit: UInt64, conflating: Bool) {
         self.limit = Atomic(limit)
+        self.conflating = Atomic(conflating)
     }
 }

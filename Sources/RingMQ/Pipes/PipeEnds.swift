@@ -12,7 +12,7 @@ struct PipeWriter: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
 
     @inline(__always)
-    private var state: UnsafeMutablePointer<PipeWriterState> {
+    var state: UnsafeMutablePointer<PipeWriterState> {
         (base + PipeLayout.writerOffset).assumingMemoryBound(to: PipeWriterState.self)
     }
 
@@ -24,12 +24,12 @@ struct PipeWriter: @unchecked Sendable {
 
     /// Messages the reader has consumed, as it published them.
     @inline(__always)
-    private var readCount: UnsafeMutablePointer<Atomic<UInt64>> {
+    var readCount: UnsafeMutablePointer<Atomic<UInt64>> {
         (base + PipeLayout.readOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
     @inline(__always)
-    private var shared: UnsafeMutablePointer<PipeSharedState> {
+    var shared: UnsafeMutablePointer<PipeSharedState> {
         (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
     }
 
@@ -51,13 +51,17 @@ struct PipeWriter: @unchecked Sendable {
         // Sequentially consistent: this load is the re-check of a writer about to sleep.
         s.pointee.readSeen = readCount.pointee.load(ordering: .sequentiallyConsistent)
         s.pointee.limitSeen = shared.pointee.limit.load(ordering: .acquiring)
-        return s.pointee.written &- s.pointee.readSeen < s.pointee.limitSeen
+        if s.pointee.written &- s.pointee.readSeen < s.pointee.limitSeen { return true }
+        // A pipe made to conflate never fills: switch, rather than wait for room.
+        return (s.pointee.conflating || shared.pointee.conflating.load(ordering: .acquiring)) && switchToConflating()
     }
 
-    /// Appends `message`. The caller has checked ``hasRoom()``.
+    /// Appends `message` (or, conflating, replaces the newest). The caller has checked
+    /// ``hasRoom()``.
     @inline(__always)
     func write(_ message: consuming Message) {
         let s = state
+        if s.pointee.conflating { return replaceNewest(message) }
         Chunk.slots(s.pointee.chunk).advanced(by: s.pointee.slot).initialize(to: message)
         s.pointee.slot &+= 1
         if s.pointee.slot == Chunk.capacity { advanceChunk() }
@@ -92,10 +96,13 @@ struct PipeWriter: @unchecked Sendable {
         Chunk.setNext(s.pointee.chunk, next)
         s.pointee.chunk = next
         s.pointee.slot = 0
+        // A pipe made to conflate while in use: switch at least every chunk, even where the
+        // limit is 0 and the queue never looks full.
+        if shared.pointee.conflating.load(ordering: .relaxed) { _ = switchToConflating() }
     }
 
     @inline(never)
-    private func notifyReaderSlow() {
+    func notifyReaderSlow() {
         guard let wake = UnsafeMutablePointer<Atomic<UInt32>>(
             bitPattern: shared.pointee.readerWake.load(ordering: .acquiring)
         ) else { return }
@@ -112,9 +119,11 @@ struct PipeWriter: @unchecked Sendable {
         return previous
     }
 
-    /// Messages written and not yet seen read (an upper bound of what is queued).
+    /// Messages written and not yet seen read (an upper bound of what is queued); a conflating
+    /// pipe's newest message counts as one.
     var queuedEstimate: UInt64 {
-        state.pointee.written &- readCount.pointee.load(ordering: .relaxed)
+        let queued = state.pointee.written &- readCount.pointee.load(ordering: .relaxed)
+        return LatestSlot(pipe: base).hasMessage ? queued + 1 : queued
     }
 }
 
@@ -125,7 +134,7 @@ struct PipeReader: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
 
     @inline(__always)
-    private var state: UnsafeMutablePointer<PipeReaderState> {
+    var state: UnsafeMutablePointer<PipeReaderState> {
         (base + PipeLayout.readerOffset).assumingMemoryBound(to: PipeReaderState.self)
     }
 
@@ -137,12 +146,12 @@ struct PipeReader: @unchecked Sendable {
 
     /// Messages the writer has made visible.
     @inline(__always)
-    private var writtenCount: UnsafeMutablePointer<Atomic<UInt64>> {
+    var writtenCount: UnsafeMutablePointer<Atomic<UInt64>> {
         (base + PipeLayout.writtenOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
     @inline(__always)
-    private var shared: UnsafeMutablePointer<PipeSharedState> {
+    var shared: UnsafeMutablePointer<PipeSharedState> {
         (base + PipeLayout.sharedOffset).assumingMemoryBound(to: PipeSharedState.self)
     }
 
@@ -159,6 +168,13 @@ struct PipeReader: @unchecked Sendable {
 
     @inline(never)
     private func refreshMessages() -> Bool {
+        if shared.pointee.conflating.load(ordering: .sequentiallyConsistent) { return hasNewest() }
+        return reloadWritten()
+    }
+
+    /// Reloads the writer's count; publishes progress when the queue is seen empty.
+    @inline(__always)
+    private func reloadWritten() -> Bool {
         let s = state
         // Sequentially consistent: this load is the re-check of a reader about to sleep.
         s.pointee.writtenSeen = writtenCount.pointee.load(ordering: .sequentiallyConsistent)
@@ -168,24 +184,51 @@ struct PipeReader: @unchecked Sendable {
         return false
     }
 
-    /// Messages written and not yet read.
+    /// Messages written and not yet read; for a conflating pipe, 1 if a receive would get one.
     var queued: UInt64 {
-        writtenCount.pointee.load(ordering: .acquiring) &- state.pointee.read
+        let queued = writtenCount.pointee.load(ordering: .acquiring) &- state.pointee.read
+        guard shared.pointee.conflating.load(ordering: .acquiring) else { return queued }
+        return queued > 0 || LatestSlot(pipe: base).hasMessage ? 1 : 0
     }
 
-    /// Removes and returns the oldest message, or `nil` when the pipe is empty.
+    /// Removes and returns the oldest message (conflating: the newest), or `nil` when the pipe
+    /// is empty.
     @inline(__always)
     func read() -> Message? {
-        guard hasMessage() else { return nil }
+        let s = state
+        if s.pointee.read == s.pointee.writtenSeen { return readAfterCatchingUp() }
+        return readNext()
+    }
+
+    /// The reader has read all it knew of: look again, and at the newest message if the pipe
+    /// conflates (whose reader never knows of more than it has read, so always comes here).
+    @inline(never)
+    private func readAfterCatchingUp() -> Message? {
+        if shared.pointee.conflating.load(ordering: .sequentiallyConsistent) { return readNewest() }
+        guard reloadWritten() else { return nil }
+        return readNext()
+    }
+
+    /// Removes the oldest message, known to be there.
+    @inline(__always)
+    private func readNext() -> Message {
+        let s = state
+        let message = moveOldest()
+        if s.pointee.unpublished >= s.pointee.batch || s.pointee.read == s.pointee.writtenSeen {
+            publishProgress()
+        }
+        return message
+    }
+
+    /// Moves the oldest message out of the queue, known to be there, without publishing.
+    @inline(__always)
+    func moveOldest() -> Message {
         let s = state
         let message = Chunk.slots(s.pointee.chunk).advanced(by: s.pointee.slot).move()
         s.pointee.slot &+= 1
         if s.pointee.slot == Chunk.capacity { advanceChunk() }
         s.pointee.read &+= 1
         s.pointee.unpublished &+= 1
-        if s.pointee.unpublished >= s.pointee.batch || s.pointee.read == s.pointee.writtenSeen {
-            publishProgress()
-        }
         return message
     }
 
@@ -208,7 +251,7 @@ struct PipeReader: @unchecked Sendable {
     }
 
     @inline(never)
-    private func publishProgress() {
+    func publishProgress() {
         let s = state
         s.pointee.unpublished = 0
         // The reader's half of the handshake with a writer waiting for room.

@@ -47,8 +47,11 @@ struct Balancing {
     /// Takes back what the departed reader of `pipe` left unread. Called only once that reader
     /// has said it stopped reading (its last read happened before it posted the command this
     /// thread took out of the mailbox), so this thread is now the pipe's one reader.
+    ///
+    /// Not from a conflating pipe: it holds the newest of a stream whose older messages were
+    /// replaced, and resent to another conflating peer it would replace a message as new or newer.
     mutating func reclaimUnread(from pipe: PipeWriter, enabled: Bool) {
-        guard enabled else { return }
+        guard enabled, !pipe.conflates else { return }
         let reader = PipeReader(base: pipe.base)
         while let message = reader.read() { reclaimed.append(message) }
     }

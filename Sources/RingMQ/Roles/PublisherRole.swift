@@ -69,8 +69,7 @@ struct PublisherRole: SocketRole {
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard !attachment.peerGone else { return }
         core.attachments.append(attachment)
-        distributor.add(attachment.connection, writer: attachment.outbound,
-                        slot: attachment.connection.latest, reader: attachment.inbound)
+        distributor.add(attachment.connection, writer: attachment.outbound, reader: attachment.inbound)
         readSubscriptions(&core)
     }
 

@@ -41,6 +41,9 @@ extension UnsafeMutablePointer: RoleHandle where Pointee: SocketRole {
     }
 
     func adopt(_ attachment: Attachment, _ core: inout SocketCore) {
+        // A connection formed at this bind was made conflating for the pipes' sake; this
+        // socket's own ends switch now rather than when they next look.
+        if core.options.conflate { attachment.startConflating() }
         pointee.attach(attachment, &core)
         // Messages reclaimed from a departed peer go to the newcomer first.
         _ = pointee.resendReclaimed(&core)

@@ -2,7 +2,9 @@
 /// (libzmq's `xsub_t`; SUB is XSUB that filters and cannot send, as `sub_t` on `xsub_t`).
 ///
 /// A SUB filters again on receipt, to drop what was queued before an unsubscription; with
-/// ``Socket/conflate`` it receives only the newest message waiting. The subscription API
+/// ``Socket/conflate`` its pipes from the publishers hold only their newest message (see
+/// ``ConnectionShape``), and its pipes to them, which carry subscriptions, do not conflate. The
+/// subscription API
 /// itself (``Socket/subscribe(_:)``, an XSUB's subscription messages) is in
 /// `Socket+Subscriptions.swift`: it takes the socket's subscription lock.
 struct SubscriberRole: FairReceiving, SendsNothing {
@@ -10,8 +12,6 @@ struct SubscriberRole: FairReceiving, SendsNothing {
     /// The subscriptions in force, to drop messages queued before an unsubscription
     /// (member 0 holds every prefix subscribed).
     var localFilter = SubscriptionTrie()
-    /// With conflate: the slots the publishers put their newest message in.
-    var latestSlots: [LatestSlotEntry] = []
     /// SUB: filters on receipt (an XSUB passes everything on).
     let filters: Bool
 
@@ -19,50 +19,15 @@ struct SubscriberRole: FairReceiving, SendsNothing {
         self.filters = filters
     }
 
-    /// From conflation slots, then the fair queue.
+    /// The next message in turn that the subscriptions let through.
     @inline(__always)
     mutating func take(_ core: inout SocketCore) -> Message? {
         let invert = core.options.invertMatching
-        if let message = core.options.conflate ? takeNewest(invert: invert) : takeNext(invert: invert) {
-            return message
-        }
-        if !inbound.released.isEmpty { releaseDrained(&core) }
-        return nil
-    }
-
-    @inline(__always)
-    private mutating func takeNext(invert: Bool) -> Message? {
-        if !latestSlots.isEmpty, let message = takeFromSlots(invert: invert) { return message }
         while let message = inbound.read() {
             if passes(message, invert: invert) { return message }
         }
+        if !inbound.released.isEmpty { releaseDrained(&core) }
         return nil
-    }
-
-    private mutating func takeNewest(invert: Bool) -> Message? {
-        var newest: Message?
-        while let message = inbound.read() {
-            if passes(message, invert: invert) { newest = message }
-        }
-        return takeFromSlots(invert: invert) ?? newest
-    }
-
-    private mutating func takeFromSlots(invert: Bool) -> Message? {
-        var found: Message?
-        var index = 0
-        while index < latestSlots.count {
-            let entry = latestSlots[index]
-            if let message = entry.slot.take(), passes(message, invert: invert) {
-                found = message
-            }
-            if entry.peerGone && !entry.slot.hasMessage {
-                latestSlots.remove(at: index)
-            } else {
-                index += 1
-            }
-            if found != nil { break }
-        }
-        return found
     }
 
     /// Whether a SUB's subscriptions (with ``Socket/invertMatching``) let `message` through.
@@ -72,14 +37,6 @@ struct SubscriberRole: FairReceiving, SendsNothing {
         if !invert && localFilter.holdsEverything(0) { return true }
         let matches = message[0].withUnsafeBytes { localFilter.matchesAny($0) }
         return matches != invert
-    }
-
-    func hasIncoming(_ core: SocketCore) -> Bool {
-        inbound.hasMessage() || latestSlots.contains { $0.slot.hasMessage }
-    }
-
-    func queuedIn(_ core: SocketCore) -> Int {
-        inbound.queuedCount + latestSlots.filter { $0.slot.hasMessage }.count
     }
 
     /// A subscriber's outbound pipes carry subscriptions, not messages it sent.
@@ -111,41 +68,4 @@ struct SubscriberRole: FairReceiving, SendsNothing {
             attachment.peer?.post(.subscriptionsArrived)
         }
     }
-
-    // MARK: - Connections
-
-    mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
-        if let slot = attachment.connection.latest {
-            latestSlots.append(LatestSlotEntry(slot: slot, connection: attachment.connection, peerGone: attachment.peerGone))
-        }
-        guard core.track(attachment) else { return }
-        inbound.attach(attachment)
-    }
-
-    mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
-        for index in latestSlots.indices where latestSlots[index].connection === connection {
-            latestSlots[index].peerGone = true
-        }
-        guard let attachment = core.markPeerGone(connection) else { return }
-        inbound.peerLeft(attachment)
-    }
-
-    mutating func forget(_ attachment: Attachment, _ core: inout SocketCore) {
-        latestSlots.removeAll { $0.connection === attachment.connection }
-        inbound.forget(attachment)
-        core.untrack(attachment.connection)
-    }
-
-    mutating func close(_ core: inout SocketCore) {
-        inbound.removeAll()
-        latestSlots = []
-    }
-}
-
-/// A conflating SUB's slot from one publisher; dropped once the publisher has gone and the
-/// slot is empty.
-struct LatestSlotEntry {
-    let slot: LatestSlot
-    let connection: Connection
-    var peerGone = false
 }

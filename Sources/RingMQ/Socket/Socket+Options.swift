@@ -106,7 +106,12 @@ extension Socket {
     private func store(_ option: SocketOption, _ options: SocketOptions) {
         core.pointee.options = options
         switch option {
-        case .sendHighWaterMark, .receiveHighWaterMark, .conflate, .routingID:
+        case .conflate(let on):
+            port.currentPeerOptions = core.pointee.options.peerOptions
+            // At once, on the connections made already; turning it off applies to those made
+            // afterwards (a pipe conflates for good: its peer may have asked for it too).
+            if on { for attachment in core.pointee.attachments { attachment.startConflating() } }
+        case .sendHighWaterMark, .receiveHighWaterMark, .routingID:
             port.currentPeerOptions = core.pointee.options.peerOptions
         case .invertMatching(let inverted) where role.subscriber != nil:
             propagateInversion(inverted)

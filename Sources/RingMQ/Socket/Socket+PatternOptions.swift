@@ -7,7 +7,12 @@ extension Socket {
         set { assign(.routerMandatory(newValue)) }
     }
 
-    /// SUB: keep just the newest incoming message. ZMQ_CONFLATE.
+    /// PUSH, PULL, DEALER, PUB, SUB: every connection of this socket holds only the newest
+    /// message, both ways: a send never waits for room (when there is a peer) and replaces what
+    /// the peer has not taken; a receive gets the newest. Works whether this socket binds or
+    /// connects; multipart messages stay whole; a subscriber's subscriptions are never
+    /// conflated. Set on a socket with connections, it applies to them at once; turned off, to
+    /// connections made afterwards. ZMQ_CONFLATE.
     public var conflate: Bool {
         get { read(\.conflate) }
         set { assign(.conflate(newValue)) }

@@ -25,7 +25,6 @@ struct Distributor {
     }
 
     private var writers: [PipeWriter?] = []
-    private var latest: [LatestSlot?] = []
     private var readers: [PipeReader?] = []
     private var connections: [Connection?] = []
     private var inverted: [Bool] = []
@@ -43,23 +42,21 @@ struct Distributor {
 
     // MARK: - Subscribers
 
-    /// Adds a subscriber reached through `writer` (or `slot`, for a conflating SUB), whose
-    /// subscriptions arrive through `reader`.
-    mutating func add(_ connection: Connection, writer: PipeWriter?, slot: LatestSlot?, reader: PipeReader?) {
+    /// Adds a subscriber reached through `writer` (a conflating pipe, for a conflating PUB or
+    /// SUB, always has room), whose subscriptions arrive through `reader`.
+    mutating func add(_ connection: Connection, writer: PipeWriter?, reader: PipeReader?) {
         let id: Int
         if let free = freeIDs.popLast() {
             id = Int(free)
         } else {
             id = writers.count
             writers.append(nil)
-            latest.append(nil)
             readers.append(nil)
             connections.append(nil)
             inverted.append(false)
             marks.append(0)
         }
         writers[id] = writer
-        latest[id] = slot
         readers[id] = reader
         connections[id] = connection
         inverted[id] = false
@@ -80,7 +77,6 @@ struct Distributor {
         let index = Int(id)
         if inverted[index] { invertingCount -= 1 }
         writers[index] = nil
-        latest[index] = nil
         readers[index] = nil
         connections[index] = nil
         inverted[index] = false
@@ -155,8 +151,6 @@ struct Distributor {
                 } else {
                     dropped &+= 1
                 }
-            } else if let slot = latest[index] {
-                slot.put(message)
             }
         }
         return dropped

@@ -22,6 +22,15 @@ struct Attachment: Sendable {
     var hasFormed: Bool {
         side == .binder || connection.binder != nil
     }
+
+    /// Makes the pipes of this end that carry messages conflate, as its socket sets `conflate`.
+    /// On that socket's thread, which is the writer of `outbound` and the reader of `inbound`.
+    /// A subscriber's pipe to its publisher carries subscriptions: never conflated.
+    func startConflating() {
+        guard let type = side == .connecter ? connection.connecter.type : connection.binder?.type else { return }
+        if type.conflatesWhatItSends, let outbound { outbound.startConflating() }
+        if type.conflatesWhatItReceives, let inbound { inbound.startConflating() }
+    }
 }
 
 /// Which end of a connection a socket is.

@@ -29,8 +29,6 @@ final class Connection: @unchecked Sendable {
     var connecterRoutingID: Frame?
     /// The id a ROUTER connecter knows the binder by.
     var binderRoutingID: Frame?
-    /// Publisher → conflating SUB: a one-message slot instead of a pipe (see ``LatestSlot``).
-    let latest: LatestSlot?
     /// Whether the subscriber side sets ``Socket/invertMatching``; publishers re-read it when
     /// told that subscriptions changed.
     let subscriberInverts = Atomic<Bool>(false)
@@ -46,25 +44,23 @@ final class Connection: @unchecked Sendable {
         self.binderPort = Locked(binder)
         let shape = ConnectionShape(connecter: connecter.type, conflates: options.conflate,
                                     binder: binder?.type, binderConflates: binderOptions?.conflate ?? false)
-        switch shape.slot {
-        case .toConnecter: latest = LatestSlot(reader: connecter.signal)
-        case .toBinder: latest = binder.map { LatestSlot(reader: $0.signal) }
-        case nil: latest = nil
-        }
         toBinder = shape.pipeToBinder
             ? Pipe(limit: PeerOptions.pipeLimit(writerSend: options.sendHighWaterMark,
-                                                readerReceive: binderOptions?.receiveHighWaterMark))
+                                                readerReceive: binderOptions?.receiveHighWaterMark),
+                   conflating: shape.conflatesToBinder)
             : nil
         toConnecter = shape.pipeToConnecter
             ? Pipe(limit: PeerOptions.pipeLimit(writerSend: binderOptions?.sendHighWaterMark,
-                                                readerReceive: options.receiveHighWaterMark))
+                                                readerReceive: options.receiveHighWaterMark),
+                   conflating: shape.conflatesToConnecter)
             : nil
         toBinder?.attachWriter(connecter.signal)
         toConnecter?.attachReader(connecter.signal)
         if let binder { wireBinder(binder) }
     }
 
-    /// Connects the binder's side of the pipes: its signal, and the final limits.
+    /// Connects the binder's side of the pipes: its signal, and the final limits. (A binder that
+    /// conflates makes its ends conflate as it adopts them: ``Attachment/startConflating()``.)
     func form(with binder: SocketPort, options: PeerOptions) {
         binderPort.withLock { $0 = binder }
         toBinder?.setLimit(PeerOptions.pipeLimit(writerSend: connecterOptions.sendHighWaterMark,

@@ -1,31 +1,32 @@
-/// Which pipes a connection has, from the types at its two ends: part of the static type
-/// table, with ``SocketType``.
+/// Which pipes a connection has, and which of them conflate, from the types and `conflate`
+/// options at its two ends: part of the static type table, with ``SocketType``.
 ///
 /// A pipe exists for a direction only when the writing side writes to peers (a PUSH → PULL
-/// connection has one pipe; SUB → PUB carries subscriptions). A SUB that conflates gets the
-/// newest message through a ``LatestSlot`` instead of a pipe: known when the SUB connects, or
-/// is bound already (a pending connection falls back to a pipe).
+/// connection has one pipe; SUB → PUB carries subscriptions). A pipe conflates (holds only the
+/// newest message, see ``LatestSlot``) when the socket at either end sets `conflate` and the
+/// pipe carries messages: a subscriber's pipe to its publisher carries subscriptions, which are
+/// never conflated. Before the bind the binder's side is not known: the connection is shaped
+/// again when it forms (``Connection/form(with:options:)``).
 struct ConnectionShape: Equatable {
     /// A direction of a connection.
     enum Direction: Equatable {
         case toBinder, toConnecter
     }
 
-    /// Where a conflating SUB's slot delivers, if the connection has one.
-    let slot: Direction?
     let pipeToBinder: Bool
     let pipeToConnecter: Bool
+    let conflatesToBinder: Bool
+    let conflatesToConnecter: Bool
 
     init(connecter: SocketType, conflates: Bool, binder: SocketType?, binderConflates: Bool) {
-        if connecter == .sub, conflates {
-            slot = .toConnecter
-        } else if connecter.isPublisher, binder == .sub, binderConflates {
-            slot = .toBinder
-        } else {
-            slot = nil
-        }
-        pipeToBinder = connecter.writesToPeers && slot != .toBinder
-        pipeToConnecter = connecter.readsFromPeers && slot != .toConnecter
+        pipeToBinder = connecter.writesToPeers
+        pipeToConnecter = connecter.readsFromPeers
+        let binderConflatesOut = binder.map { binderConflates && $0.conflatesWhatItSends } ?? false
+        let binderConflatesIn = binder.map { binderConflates && $0.conflatesWhatItReceives } ?? false
+        conflatesToBinder = pipeToBinder
+            && (conflates && connecter.conflatesWhatItSends || binderConflatesIn)
+        conflatesToConnecter = pipeToConnecter
+            && (conflates && connecter.conflatesWhatItReceives || binderConflatesOut)
     }
 
     /// The direction subscriptions travel on a connection made by `connecter`: from the
@@ -41,4 +42,12 @@ extension SocketType {
     /// SUB and XSUB: a connection's pipe to the publisher is primed with the subscriptions in
     /// force before it is used (``Connection/prime(with:)``).
     var primesSubscriptions: Bool { isSubscriber }
+
+    /// With `conflate`, whether the pipes this type writes conflate: not a subscriber's, which
+    /// carry its subscriptions.
+    var conflatesWhatItSends: Bool { !isSubscriber }
+
+    /// With `conflate`, whether the pipes this type reads conflate: not a publisher's, which
+    /// carry its subscribers' subscriptions.
+    var conflatesWhatItReceives: Bool { !isPublisher }
 }

@@ -27,6 +27,9 @@ extension SocketRole {
         switch command {
         case .attach(let attachment):
             guard !closing else { return }
+            // The peer may have shaped the connection with this socket's options from before
+            // `conflate` was set.
+            if core.options.conflate { attachment.startConflating() }
             attach(attachment, &core)
             // Messages reclaimed from a departed peer go to the newcomer first.
             _ = resendReclaimed(&core)

@@ -40,7 +40,8 @@ final class SocketPort: Sendable {
 struct PeerOptions: Sendable {
     var sendHighWaterMark: Int
     var receiveHighWaterMark: Int
-    /// SUB: a new connection from a publisher delivers through a ``LatestSlot``.
+    /// The pipes of a new connection that carry messages hold only the newest, both ways
+    /// (``ConnectionShape``).
     var conflate = false
     /// The id a ROUTER peer knows this socket by (``Socket/routingID``).
     var routingID: Frame?

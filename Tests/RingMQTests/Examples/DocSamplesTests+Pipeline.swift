@@ -78,6 +78,22 @@ extension DocSamplesTests {
         #expect(printed == ["4", "the worker is behind", "true"])
     }
 
+    @Test func pipelineConflate() throws {
+        try Peer {
+            let context = Context()
+            let display = try context.socket(.pull)
+            display.conflate = true                       // keep only the newest reading
+            try display.bind("inproc://readings")
+            let sensor = try context.socket(.push)
+            try sensor.connect("inproc://readings")
+
+            for reading in 1...100 { try sensor.send("reading \(reading)") }   // never waits
+            print(try display.receive()[0].string)        // reading 100
+            print(try display.tryReceive() == nil)        // true: the 99 before it were replaced
+        }.join().get()
+        #expect(printed == ["reading 100", "true"])
+    }
+
     @Test func pipelineWorkersJoiningAndLeaving() throws {
         let (steady, newcomer) = try Peer { () throws -> ([String], [String]) in
             let context = Context()

@@ -1,10 +1,44 @@
 import RingMQ
 import Testing
 
-/// `conflate` on a SUB: only the newest message waits for the reader, whichever side binds,
-/// multipart messages whole, and set after connecting: the next receive returns the newest
-/// message queued and drops the older ones.
+/// `conflate` on a SUB or a PUB: only the newest message waits for each subscriber, whichever
+/// side binds, multipart messages whole, and set after connecting: the next receive returns the
+/// newest message queued and drops the older ones. Subscriptions are never conflated.
 @Suite(.runsAlone) struct ConflateTests {
+    @Test(arguments: MeetingOrder.allCases)
+    func aConflatingPublisherKeepsEachSubscribersNewest(order: MeetingOrder) throws {
+        let test = TestContext()
+        let pub = try test.socket(.pub)
+        pub.conflate = true
+        pub.sendHighWaterMark = 1
+        let sub = try test.socket(.sub)
+        sub.receiveHighWaterMark = 1
+        try sub.subscribe("")
+        try order.join(publisher: pub, subscriber: sub, at: "inproc://conflate-pub")
+        for i in 1...100 { try pub.send(numbered(i)) }
+        #expect(pub.statistics.messagesDropped == 0, "replaced, not dropped")
+        #expect(try drainNumbers(sub) == [100])
+    }
+
+    /// Every subscription reaches the publisher, whichever end conflates: only the messages
+    /// going down are conflated, never the subscriptions going up (libzmq may lose them).
+    @Test(arguments: [SocketType.pub, .sub], [true, false])
+    func subscriptionsAreNeverConflated(conflating: SocketType, subscribeBeforeConnecting: Bool) throws {
+        let test = TestContext()
+        let pub = try test.socket(.pub)
+        let sub = try test.socket(.sub)
+        (conflating == .pub ? pub : sub).conflate = true
+        try pub.bind("inproc://conflate-subscriptions")
+        let topics: [Frame] = ["a", "b", "c", "d"]
+        if subscribeBeforeConnecting { for topic in topics { try sub.subscribe(topic) } }
+        try sub.connect("inproc://conflate-subscriptions")
+        if !subscribeBeforeConnecting { for topic in topics { try sub.subscribe(topic) } }
+        for topic in topics {
+            try pub.send(Message(topic))
+            #expect(try drain(sub) == [Message(topic)], "the subscription to \(topic.string) reached the publisher")
+        }
+    }
+
     @Test(arguments: MeetingOrder.allCases)
     func aSubscriberThatDoesNotReadGetsOnlyTheNewest(order: MeetingOrder) throws {
         let test = TestContext()
@@ -95,8 +129,8 @@ import Testing
         #expect(newest.allSatisfy { $0.sequence == 4 }, "only newest messages: \(newest)")
     }
 
-    @Test(arguments: [SocketType.pub, .xpub, .xsub, .push, .pull, .pair])
-    func onlySubAcceptsIt(type: SocketType) throws {
+    @Test(arguments: [SocketType.xpub, .xsub, .pair, .req, .rep, .router])
+    func onlyPullPushDealerPubAndSubAcceptIt(type: SocketType) throws {
         let test = TestContext()
         let socket = try test.socket(type)
         let message = expectError(.invalidOption) { try socket.setOption(.conflate(true)) }

@@ -110,8 +110,8 @@ import Testing
         Case(input: "routingID starting with a zero byte", kind: .invalidOption, says: ["zero byte"]) {
             try $0.of(.dealer).setOption(.routingID(Frame([0, 1])))
         },
-        Case(input: "conflate on a PUSH", kind: .invalidOption, says: ["conflate", "SUB", "PUSH"]) {
-            try $0.push.setOption(.conflate(true))
+        Case(input: "conflate on a PAIR", kind: .invalidOption, says: ["conflate", "PUSH", "SUB", "PAIR"]) {
+            try $0.of(.pair).setOption(.conflate(true))
         },
         Case(input: "routerMandatory on a DEALER", kind: .invalidOption, says: ["ROUTER", "DEALER"]) {
             try $0.of(.dealer).setOption(.routerMandatory(true))

@@ -33,7 +33,7 @@ import Testing
     /// (not read from `SocketType`), so a wrong row in the type table fails here.
     static let perTypeOptions: [(SocketOption, Set<SocketType>)] = [
         (.routerMandatory(true), [.router]),
-        (.conflate(true), [.sub]),
+        (.conflate(true), [.pull, .push, .dealer, .pub, .sub]),
         (.xpubVerbose(true), [.xpub]),
         (.xpubNoDrop(true), [.pub, .xpub]),
         (.invertMatching(true), [.pub, .sub, .xpub]),
@@ -98,7 +98,7 @@ import Testing
     ])
     func typeSpecificOptionsAreRefusedByOtherTypes(option: SocketOption) throws {
         let context = TestContext()
-        for type in [SocketType.pair, .push, .pull] {
+        for type in [SocketType.pair, .rep, .xsub] {
             let socket = try context.socket(type)
             let message = expectError(.invalidOption) { try socket.setOption(option) }
             #expect(message?.contains(type.description) == true, "the message should name \(type): \(message ?? "")")
