@@ -168,6 +168,12 @@ struct PipeReader: @unchecked Sendable {
         return false
     }
 
+    /// Messages read so far: exact on the reading thread, or on a thread that took the pipe
+    /// over from a reader that has stopped.
+    var readCount: UInt64 {
+        state.pointee.read
+    }
+
     /// Messages written and not yet read.
     var queued: UInt64 {
         writtenCount.pointee.load(ordering: .acquiring) &- state.pointee.read

@@ -106,7 +106,7 @@ extension Socket {
     private func store(_ option: SocketOption, _ options: SocketOptions) {
         core.pointee.options = options
         switch option {
-        case .sendHighWaterMark, .receiveHighWaterMark, .conflate, .routingID:
+        case .sendHighWaterMark, .receiveHighWaterMark, .conflate, .routingID, .routerHandover, .probeRouter:
             port.currentPeerOptions = core.pointee.options.peerOptions
         case .invertMatching(let inverted) where role.subscriber != nil:
             propagateInversion(inverted)
