@@ -184,6 +184,12 @@ struct PipeReader: @unchecked Sendable {
         return false
     }
 
+    /// Messages read so far: exact on the reading thread, or on a thread that took the pipe
+    /// over from a reader that has stopped.
+    var readCount: UInt64 {
+        state.pointee.read
+    }
+
     /// Messages written and not yet read; for a conflating pipe, 1 if a receive would get one.
     var queued: UInt64 {
         let queued = writtenCount.pointee.load(ordering: .acquiring) &- state.pointee.read

@@ -41,7 +41,9 @@ struct Balancing {
     mutating func peerLeft(_ attachment: Attachment, reclaimingUnread: Bool, _ core: inout SocketCore) {
         guard let outbound = attachment.outbound else { return }
         peers.remove(outbound.id)
-        if reclaimingUnread { reclaimUnread(from: outbound, enabled: core.options.redeliverUnread) }
+        guard reclaimingUnread else { return }
+        attachment.dropUnreadProbe()
+        reclaimUnread(from: outbound, enabled: core.options.redeliverUnread)
     }
 
     /// Takes back what the departed reader of `pipe` left unread. Called only once that reader

@@ -123,7 +123,10 @@ struct RequesterRole: DuplexRole {
     mutating func peerLeft(_ connection: Connection, reclaimingUnread: Bool, _ core: inout SocketCore) {
         guard let attachment = core.markPeerGone(connection) else { return }
         balancing.peerLeft(attachment, reclaimingUnread: false, &core)
-        if reclaimingUnread, let outbound = attachment.outbound { reclaimUnread(from: outbound, &core) }
+        if reclaimingUnread, let outbound = attachment.outbound {
+            attachment.dropUnreadProbe()
+            reclaimUnread(from: outbound, &core)
+        }
         inbound.peerLeft(attachment)
     }
 

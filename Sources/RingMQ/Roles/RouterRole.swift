@@ -55,7 +55,14 @@ struct RouterRole: FairReceiving {
         else { return }
         core.attachments[index].routingID = id
         let attachment = core.attachments[index]
-        routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound, reader: attachment.inbound)
+        routes.add(id, writer: routable(attachment) ? attachment.outbound : nil, reader: attachment.inbound)
+    }
+
+    /// Whether messages may go to the peer of `attachment`: not once it has gone, nor once its
+    /// id was handed over (``Socket/routerHandover``) before this socket took the connection
+    /// up or learnt its id: the new peer's route may be in place already, and must stay.
+    private func routable(_ attachment: Attachment) -> Bool {
+        !attachment.peerGone && !attachment.connection.isHandedOver
     }
 
     mutating func releaseDrained(_ core: inout SocketCore) {
@@ -67,7 +74,7 @@ struct RouterRole: FairReceiving {
     mutating func attach(_ attachment: Attachment, _ core: inout SocketCore) {
         guard core.track(attachment) else { return }
         if let id = attachment.routingID {
-            routes.add(id, writer: attachment.peerGone ? nil : attachment.outbound, reader: attachment.inbound)
+            routes.add(id, writer: routable(attachment) ? attachment.outbound : nil, reader: attachment.inbound)
         }
         inbound.attach(attachment)
     }

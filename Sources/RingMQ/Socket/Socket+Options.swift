@@ -111,7 +111,7 @@ extension Socket {
             // At once, on the connections made already; turning it off applies to those made
             // afterwards (a pipe conflates for good: its peer may have asked for it too).
             if on { for attachment in core.pointee.attachments { attachment.startConflating() } }
-        case .sendHighWaterMark, .receiveHighWaterMark, .routingID:
+        case .sendHighWaterMark, .receiveHighWaterMark, .routingID, .routerHandover, .probeRouter:
             port.currentPeerOptions = core.pointee.options.peerOptions
         case .invertMatching(let inverted) where role.subscriber != nil:
             propagateInversion(inverted)

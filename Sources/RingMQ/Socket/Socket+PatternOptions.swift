@@ -64,16 +64,21 @@ extension Socket {
     }
 
     /// ROUTER: a new peer with a routing id already in use takes it over, and the old peer's
-    /// connection ends; off, such a peer's `connect` fails with
-    /// ``RingMQError/addressInUse(_:)``. ZMQ_ROUTER_HANDOVER.
+    /// connection ends as if the old peer had called `disconnect`: what it sent before stays
+    /// readable under the id, what this ROUTER had queued for it is dropped, and nothing it
+    /// sends later arrives. Off, such a peer's `connect` fails with
+    /// ``RingMQError/addressInUse(_:)`` (a connect made before the bind is refused at the
+    /// bind). Set it before the connections it should apply to. ZMQ_ROUTER_HANDOVER.
     public var routerHandover: Bool {
         get { read(\.routerHandover) }
         set { assign(.routerHandover(newValue)) }
     }
 
-    /// ROUTER, DEALER, REQ: send an empty message to each peer as its connection forms, so a
-    /// ROUTER peer learns this socket's routing id before it sends anything.
-    /// ZMQ_PROBE_ROUTER.
+    /// ROUTER, DEALER, REQ: send an empty message to each ROUTER peer as its connection
+    /// forms, before anything else sent to it (with a connect made before the bind too), so
+    /// the ROUTER learns this socket's routing id at once. Peers of other types get no probe
+    /// (libzmq's result there is undefined); a REQ's probe does not use its turn to send.
+    /// Applies to connections made after it is set. ZMQ_PROBE_ROUTER.
     public var probeRouter: Bool {
         get { read(\.probeRouter) }
         set { assign(.probeRouter(newValue)) }

@@ -40,7 +40,8 @@ struct SocketOptions {
 
     var peerOptions: PeerOptions {
         PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,
-                    conflate: conflate, routingID: routingID)
+                    conflate: conflate, routingID: routingID, routerHandover: routerHandover,
+                    probeRouter: probeRouter)
     }
 }
 

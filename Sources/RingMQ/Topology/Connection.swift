@@ -6,8 +6,9 @@ import Synchronization
 /// connection has one pipe; SUB → PUB carries subscriptions). Until the bind happens (connect
 /// before bind) the binder is `nil`; the connecter may already write.
 ///
-/// `@unchecked Sendable`: `connecterClosed`, `lingerDeadline` and the routing ids change only
-/// under the context's registry lock (the ids before the connection is handed to its ends);
+/// `@unchecked Sendable`: `connecterClosed`, `lingerDeadline`, the routing ids and the probe
+/// flags change only under the context's registry lock (the ids and flags before the
+/// connection is handed to the end that reads them);
 /// `binder` is behind a lock of its own (a subscriber reads it to tell its publisher about new
 /// subscriptions); everything else is immutable or atomic.
 final class Connection: @unchecked Sendable {
@@ -29,6 +30,14 @@ final class Connection: @unchecked Sendable {
     var connecterRoutingID: Frame?
     /// The id a ROUTER connecter knows the binder by.
     var binderRoutingID: Frame?
+    /// The connecter wrote a probe (``Socket/probeRouter``) as the first message to the binder:
+    /// at `connect` to a ROUTER, or to a name not bound yet, whose binder's type was unknown.
+    var connecterProbed = false
+    /// The binder wrote a probe as the first message to its ROUTER connecter.
+    var binderProbed = false
+    /// A ROUTER with ``Socket/routerHandover`` gave this connection's routing id to a new
+    /// peer: the ROUTER must no longer route to it, even if it learns the id only later.
+    private let handedOver = Atomic<Bool>(false)
     /// Whether the subscriber side sets ``Socket/invertMatching``; publishers re-read it when
     /// told that subscriptions changed.
     let subscriberInverts = Atomic<Bool>(false)
@@ -95,6 +104,15 @@ final class Connection: @unchecked Sendable {
         for (prefix, count) in record.counts where count > 0 {
             writer.write(SubscriptionMessage.make(subscribe: true, prefix))
         }
+    }
+
+    /// Whether a ROUTER gave this connection's routing id to a new peer.
+    var isHandedOver: Bool { handedOver.load(ordering: .acquiring) }
+
+    /// Records that a ROUTER gave this connection's routing id to a new peer; under the
+    /// registry lock.
+    func markHandedOver() {
+        handedOver.store(true, ordering: .releasing)
     }
 
     /// Emits ``SocketEvent/peerDetached(endpoint:)`` to both ends, unless done already.

@@ -77,4 +77,8 @@ enum Command: Sendable {
     /// A connection this socket made before its bind has formed: the bind happened. Posted to
     /// the types that take ``Socket/immediate``, which start sending on it only now.
     case formed(Connection)
+    /// A ROUTER with ``Socket/routerHandover`` gave the routing id this socket had on the
+    /// connection to a new peer: leave the connection as `disconnect` would (the ROUTER reads
+    /// what this socket sent until then).
+    case handedOver(Connection)
 }

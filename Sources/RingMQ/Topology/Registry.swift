@@ -16,8 +16,9 @@ struct Registry {
     var lingering: [Connection] = []
     /// Every open socket, to wake on terminate.
     var live: [ObjectIdentifier: SocketPort] = [:]
-    /// ROUTER port → routing id → the connection of the peer using it.
-    var routingIDs: [ObjectIdentifier: [Frame: ObjectIdentifier]] = [:]
+    /// ROUTER port → routing id → the connection of the peer using it (released when either
+    /// end leaves it, or when a new peer takes the id over).
+    var routingIDs: [ObjectIdentifier: [Frame: Connection]] = [:]
     /// ROUTER port → the counter its next generated routing id comes from.
     var generatedIDs: [ObjectIdentifier: UInt32] = [:]
 

@@ -97,6 +97,8 @@ extension Socket {
             return registry.refuse(connection)
         }
         connection.form(with: port, options: options)
+        if type != .router { connection.dropConnecterProbe() }
+        if options.probeRouter, connecter.type == .router { connection.probeFromBinder() }
         if connecter.type.routesByID { connecter.post(.routingIDAssigned(connection)) }
         if connecter.type.accepts(.immediate(true)) { connecter.post(.formed(connection)) }
         if type.primesSubscriptions {
@@ -118,6 +120,7 @@ extension Socket {
               (try? registry.assignRoutingIDs(connection, binder: port, binderOptions: options, register: false)) != nil
         else { return }
         connection.form(with: port, options: options)
+        if type != .router { connection.dropConnecterProbe() }
         var side = connection.binderSide
         side.peerGone = true
         role.handle.adopt(side, &core.pointee)

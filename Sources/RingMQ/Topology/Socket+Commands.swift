@@ -42,6 +42,23 @@ extension SocketRole {
         case .formed:
             admitPeers(&core)
             _ = resendReclaimed(&core)
+        case .handedOver(let connection):
+            leaveHandedOver(connection, &core)
         }
+    }
+
+    /// Leaves a connection whose routing id a ROUTER gave to a new peer, as `disconnect` does:
+    /// stops writing and reading it (what the ROUTER had queued here is dropped), then tells the
+    /// ROUTER, which reads what this socket wrote before, then drops the connection. Only this
+    /// socket writes its pipe, so nothing it sends later reaches the ROUTER.
+    ///
+    /// Posted outside the registry lock, unlike other topology commands, as the old peer has no
+    /// registry here. That is safe: the ROUTER had the connection before (it was handed over, so
+    /// it had formed), and a ROUTER that closed or let go of it meanwhile refuses the command or
+    /// finds nothing to do, as for any late `.detach`.
+    mutating func leaveHandedOver(_ connection: Connection, _ core: inout SocketCore) {
+        guard let attachment = core.attachments.first(where: { $0.connection === connection }) else { return }
+        forget(attachment, &core)
+        if !attachment.peerGone { attachment.peer?.post(.detach(connection, stoppedReading: true)) }
     }
 }

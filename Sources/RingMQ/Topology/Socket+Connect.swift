@@ -11,7 +11,8 @@ extension Socket {
     /// - Throws: ``RingMQError/invalidEndpoint(_:)``;
     ///   ``RingMQError/incompatibleSocketTypes(_:_:)`` when the bound socket's type cannot talk
     ///   to this one; ``RingMQError/addressInUse(_:)`` when the bound socket is a PAIR that
-    ///   already has its peer; ``RingMQError/invalidState(_:)`` when this socket is a PAIR that
+    ///   already has its peer, or a ROUTER (without ``routerHandover``) with another peer using
+    ///   this socket's ``routingID``; ``RingMQError/invalidState(_:)`` when this socket is a PAIR that
     ///   already has its peer, or the endpoint is bound by this very socket;
     ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
     public func connect(_ endpoint: String) throws {
@@ -27,6 +28,8 @@ extension Socket {
             } else {
                 connection = Connection(endpoint: name, connecter: port, options: options,
                                         binder: nil, binderOptions: nil)
+                // The binder's type is not known yet: a bind by anything but a ROUTER drops it.
+                if options.probeRouter { connection.probeFromConnecter() }
                 if type.primesSubscriptions { primeSubscriptions(of: connection) }
                 registry.pending[name, default: []].append(connection)
             }
@@ -52,6 +55,8 @@ extension Socket {
         let connection = Connection(endpoint: name, connecter: port, options: options,
                                     binder: binder, binderOptions: binderOptions)
         try registry.assignRoutingIDs(connection, binder: binder, binderOptions: binderOptions)
+        if options.probeRouter, binder.type == .router { connection.probeFromConnecter() }
+        if binderOptions.probeRouter, type == .router { connection.probeFromBinder() }
         // The publisher must find the subscriptions in the pipe when it adopts it.
         if type.primesSubscriptions { primeSubscriptions(of: connection) }
         if binder.type.primesSubscriptions {
@@ -93,6 +98,7 @@ extension Socket {
                 for attachment in leaving {
                     // Decided under the lock, as a bind forms pending connections under it.
                     if !attachment.hasFormed, !attachment.peerGone, let outbound = attachment.outbound {
+                        attachment.dropUnreadProbe()
                         neverFormed.append(outbound)
                     }
                     release(attachment, as: .disconnecting, registry: &registry)

@@ -45,6 +45,11 @@ struct PeerOptions: Sendable {
     var conflate = false
     /// The id a ROUTER peer knows this socket by (``Socket/routingID``).
     var routingID: Frame?
+    /// ROUTER: a new peer with a routing id in use takes it over (``Socket/routerHandover``).
+    var routerHandover = false
+    /// ROUTER, DEALER, REQ: an empty message goes first to each ROUTER peer
+    /// (``Socket/probeRouter``).
+    var probeRouter = false
 }
 
 /// A subscriber's counted subscriptions, and whether it inverts matching.

@@ -42,6 +42,30 @@ extension DocSamplesTests {
         #expect(job == ["", "job 42"])
     }
 
+    @Test func requestReplyHandoverAndProbes() throws {
+        let (probe, second, first) = try Peer { () throws -> (Message, Socket, Socket) in
+            let context = Context()
+            let router = try context.socket(.router)
+            router.routerHandover = true
+            try router.bind("inproc://sessions")
+
+            let first = try context.socket(.dealer)
+            first.routingID = "client-7"
+            first.probeRouter = true
+            try first.connect("inproc://sessions")
+            let probe = try router.receive()              // ["client-7", ""]: a new peer
+
+            let second = try context.socket(.dealer)      // the same client, back again
+            second.routingID = "client-7"
+            try second.connect("inproc://sessions")       // takes "client-7" over
+            try router.send(["client-7", "welcome back"]) // reaches `second` only
+            return (probe, second, first)
+        }.join().get()
+        #expect(probe == ["client-7", ""])
+        #expect(try second.tryReceive() == "welcome back")
+        #expect(try first.tryReceive() == nil)
+    }
+
     @Test func requestReplyBroker() throws {
         let reply = try Peer { () throws -> Message in
             let context = Context()
