@@ -56,17 +56,15 @@ import Testing
         #expect(try drain(sub).isEmpty)
     }
 
-    @Test func theWelcomeIgnoresTheHighWaterMarkAndConflation() throws {
+    @Test func aConflatingSubscriberIsWelcomedThroughItsSlot() throws {
         let test = TestContext()
         let pub = try test.socket(.xpub)
-        pub.sendHighWaterMark = 1
         pub.xpubWelcomeMessage = "hi"
-        try pub.bind("inproc://full")
+        try pub.bind("inproc://conflating")
         let sub = try test.socket(.sub)
-        sub.receiveHighWaterMark = 1
         sub.conflate = true
         try sub.subscribe("")
-        try sub.connect("inproc://full")
+        try sub.connect("inproc://conflating")
         _ = try drain(pub)
         #expect(try sub.tryReceive() == "hi")
     }
