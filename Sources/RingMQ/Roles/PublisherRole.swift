@@ -20,6 +20,7 @@ struct PublisherRole: SocketRole {
     init(passesUp: Bool) {
         self.passesUp = passesUp
     }
+
     /// Every matching subscriber with room, now; with ``Socket/xpubNoDrop`` (PUB or XPUB, as
     /// in libzmq) the send waits until all of them have room.
     @inline(__always)
@@ -56,18 +57,17 @@ struct PublisherRole: SocketRole {
     }
 
     mutating func readSubscriptions(_ core: inout SocketCore) {
-        let options = core.options
         guard passesUp else {
             // PUB: applies the subscriptions and drops anything else.
             return distributor.readUpstream(Distributor.Reading()) { _, _, _ in }
         }
         // As libzmq: xpubVerboser passes duplicate subscriptions and every unsubscription;
         // manual mode passes every subscription message, applied or not.
-        let manual = options.xpubManual
-        let verboseSubscribe = options.xpubVerbose || options.xpubVerboser
-        let verboseUnsubscribe = options.xpubVerboser
+        let manual = core.options.xpubManual
+        let verboseSubscribe = core.options.xpubVerbose || core.options.xpubVerboser
+        let verboseUnsubscribe = core.options.xpubVerboser
         var arrived: [(Message, PassedUpQueue.Origin)] = []
-        let reading = Distributor.Reading(manual: manual, batches: options.onlyFirstSubscribe)
+        let reading = Distributor.Reading(manual: manual, batches: core.options.onlyFirstSubscribe)
         distributor.readUpstream(reading) { message, effect, sender in
             switch effect {
             case .subscribed(_, let isNew):
