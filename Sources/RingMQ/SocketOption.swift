@@ -59,11 +59,12 @@ public enum SocketOption: Sendable, Hashable {
     /// XPUB: pass every subscription and unsubscription up, duplicates too.
     /// ZMQ_XPUB_VERBOSER.
     case xpubVerboser(Bool)
-    /// XPUB, XSUB: only the first frame of a message can be a subscription; the rest are
-    /// data. ZMQ_ONLY_FIRST_SUBSCRIBE.
+    /// XPUB, XSUB: a multipart message whose first frame is a subscription message is a batch
+    /// of subscription changes (its other frames go on as data); without it, a multipart
+    /// message is data. ZMQ_ONLY_FIRST_SUBSCRIBE.
     case onlyFirstSubscribe(Bool)
-    /// XPUB: a message sent to each new subscriber when its connection forms; `nil` for none.
-    /// ZMQ_XPUB_WELCOME_MSG.
+    /// XPUB: a one-frame message written to each new subscriber as the XPUB takes its
+    /// connection in; `nil` for none. ZMQ_XPUB_WELCOME_MSG.
     case xpubWelcomeMessage(Frame?)
     /// PAIR, PUSH, DEALER, REQ: queue messages only on connections that have formed, so a
     /// connect made before its bind takes none until the bind. ZMQ_IMMEDIATE.

@@ -29,6 +29,7 @@ extension FuzzWorld {
         case .setOption(let slot, let option):
             guard let socket = sockets[slot] else { return }
             if case .routingID(let id?) = option { known.insert(id) }
+            if case .xpubWelcomeMessage(let welcome?) = option { known.insert(welcome) }
             let accepted: Void? = call("setOption", expectation(slot)) {
                 try FuzzOptions.set(option, on: socket, throwingForm: true)
             }
@@ -64,15 +65,17 @@ extension FuzzWorld {
         case .subscribe(let slot, let prefix):
             guard let socket = sockets[slot] else { return }
             knowSubscription(prefix)
-            let expect = expectation(slot, capable: socket.type.isSubscriberType, capabilityFirst: true)
-            if call("subscribe(\(prefix))", expect, { try socket.subscribe(prefix) }) != nil {
+            let expect = expectation(slot, capable: socket.type.canSubscribe(manual: socket.xpubManual),
+                                     capabilityFirst: true)
+            if call("subscribe(\(prefix))", expect, { try socket.subscribe(prefix) }) != nil, socket.type.isSubscriberType {
                 records[slot].change(subscribe: true, prefix)
             }
         case .unsubscribe(let slot, let prefix):
             guard let socket = sockets[slot] else { return }
             knowSubscription(prefix)
-            let expect = expectation(slot, capable: socket.type.isSubscriberType, capabilityFirst: true)
-            if call("unsubscribe(\(prefix))", expect, { try socket.unsubscribe(prefix) }) != nil {
+            let expect = expectation(slot, capable: socket.type.canSubscribe(manual: socket.xpubManual),
+                                     capabilityFirst: true)
+            if call("unsubscribe(\(prefix))", expect, { try socket.unsubscribe(prefix) }) != nil, socket.type.isSubscriberType {
                 records[slot].change(subscribe: false, prefix)
             }
         case .close(let slot):
@@ -132,8 +135,11 @@ extension FuzzWorld {
         // Checked in this order: usable, can send, a message it can send at all.
         for frame in message { known.insert(frame) }
         // An XSUB's subscription messages pass on as they are, and change subscriptions.
-        if socket.type == .xsub, let first = message.first, first.count > 0 {
-            first.withUnsafeBytes { knowSubscription(Frame($0.dropFirst())) }
+        if socket.type == .xsub {
+            // Any frame may be a subscription (with onlyFirstSubscribe, in a batch).
+            for frame in message where frame.count > 0 {
+                frame.withUnsafeBytes { knowSubscription(Frame($0.dropFirst())) }
+            }
         }
         let sendable = socket.type.canSend && !message.isEmpty && (socket.type != .router || message.count >= 2)
         let expect = expectation(slot, capable: sendable)
@@ -145,10 +151,15 @@ extension FuzzWorld {
         }
         guard sent else { return false }
         records[slot].sent += 1
-        if socket.type == .xsub, message.count == 1, let first = message.first, first.count > 0 {
-            // A subscription message: byte 1 or 0, then the prefix.
-            let (kind, prefix) = first.withUnsafeBytes { ($0[0], Frame($0.dropFirst())) }
-            if kind <= 1 { records[slot].change(subscribe: kind == 1, prefix) }
+        let isChange = { (frame: Frame) in frame.withUnsafeBytes { ($0.first ?? 2) <= 1 } }
+        if socket.type == .xsub, let first = message.first, isChange(first),
+           message.count == 1 || socket.onlyFirstSubscribe {
+            // A subscription message (byte 1 or 0, then the prefix), or with onlyFirstSubscribe a
+            // batch of them: each frame that is one counts, the others are data.
+            for frame in message where isChange(frame) {
+                let (kind, prefix) = frame.withUnsafeBytes { ($0[0], Frame($0.dropFirst())) }
+                records[slot].change(subscribe: kind == 1, prefix)
+            }
         }
         return true
     }
@@ -245,6 +256,8 @@ extension FuzzWorld {
 extension SocketType {
     /// SUB and XSUB, which accept `subscribe(_:)`.
     var isSubscriberType: Bool { self == .sub || self == .xsub }
+    /// SUB and XSUB, and an XPUB with `xpubManual`, which accept `subscribe(_:)`.
+    func canSubscribe(manual: Bool) -> Bool { isSubscriberType || (self == .xpub && manual) }
     /// PUB and XPUB, which report their subscribers' subscriptions.
     var isPublisherType: Bool { self == .pub || self == .xpub }
 }

@@ -3,11 +3,17 @@
 ///
 /// Subscribers send their subscriptions upstream; an XPUB passes them up to its user:
 /// each new subscription (each one with ``Socket/xpubVerbose``), each unsubscription that
-/// leaves a prefix without subscribers, and every other message an XSUB sent.
+/// leaves a prefix without subscribers (each one with ``Socket/xpubVerboser``), and every
+/// other message an XSUB sent. With ``Socket/xpubManual`` it passes every subscription
+/// message up and applies none: its user does, through ``Socket/subscribe(_:)``, for the
+/// subscriber whose subscription message it received last.
 struct PublisherRole: SocketRole {
     var distributor = Distributor()
     /// XPUB: what was passed up, waiting for `receive`.
-    var inbox = MessageQueue()
+    var inbox = PassedUpQueue()
+    /// XPUB: the subscriber whose subscription message was received last (manual mode
+    /// applies the user's subscriptions to it); `nil` once its departure was received.
+    var lastSender: Connection?
     /// XPUB: passes subscriptions up.
     let passesUp: Bool
 
@@ -37,7 +43,13 @@ struct PublisherRole: SocketRole {
     }
 
     mutating func take(_ core: inout SocketCore) -> Message? {
-        inbox.popFirst()
+        guard let (message, origin) = inbox.popFirst() else { return nil }
+        switch origin {
+        case .subscription(let sender): lastSender = sender
+        case .departure: lastSender = nil
+        case .data: break
+        }
+        return message
     }
 
     func hasIncoming(_ core: SocketCore) -> Bool {
@@ -45,23 +57,37 @@ struct PublisherRole: SocketRole {
     }
 
     mutating func readSubscriptions(_ core: inout SocketCore) {
-        let passesUp = passesUp
-        let verbose = core.options.xpubVerbose
-        var arrived: [Message] = []
-        distributor.readUpstream { message, effect in
-            guard passesUp else { return }
+        guard passesUp else {
+            // PUB: applies the subscriptions and drops anything else.
+            return distributor.readUpstream(Distributor.Reading()) { _, _, _ in }
+        }
+        // As libzmq: xpubVerboser passes duplicate subscriptions and every unsubscription;
+        // manual mode passes every subscription message, applied or not.
+        let manual = core.options.xpubManual
+        let verboseSubscribe = core.options.xpubVerbose || core.options.xpubVerboser
+        let verboseUnsubscribe = core.options.xpubVerboser
+        var arrived: [(Message, PassedUpQueue.Origin)] = []
+        let reading = Distributor.Reading(manual: manual, batches: core.options.onlyFirstSubscribe)
+        distributor.readUpstream(reading) { message, effect, sender in
             switch effect {
             case .subscribed(_, let isNew):
-                if isNew || verbose { arrived.append(message) }
+                if manual || isNew || verboseSubscribe { arrived.append((message, .subscription(from: sender))) }
             case .unsubscribed(_, let wasLast):
-                if wasLast { arrived.append(message) }
+                if manual || wasLast || verboseUnsubscribe { arrived.append((message, .subscription(from: sender))) }
             case .ignored:
-                break
+                if manual { arrived.append((message, .subscription(from: sender))) }
             case .other:
-                arrived.append(message)
+                arrived.append((message, .data))
             }
         }
-        for message in arrived { inbox.append(message) }
+        for (message, origin) in arrived { inbox.append(message, origin) }
+    }
+
+    /// Manual mode: applies the user's `subscribe(_:)`/`unsubscribe(_:)` to the subscriber
+    /// whose subscription message was received last; nothing if there is none or it has gone.
+    mutating func changeSubscription(subscribe: Bool, _ prefix: Frame) {
+        guard let lastSender else { return }
+        distributor.change(subscribe: subscribe, prefix, for: lastSender)
     }
 
     /// Starts publishing to the subscriber on `attachment`, and reads the subscriptions it
@@ -70,6 +96,11 @@ struct PublisherRole: SocketRole {
         guard !attachment.peerGone else { return }
         core.attachments.append(attachment)
         distributor.add(attachment.connection, writer: attachment.outbound, reader: attachment.inbound)
+        if let welcome = core.options.xpubWelcomeMessage, let writer = attachment.outbound {
+            // Whatever the high-water mark, as libzmq: the pipe is new. (A conflating pipe
+            // keeps it until something newer replaces it.)
+            writer.write(Message(welcome))
+        }
         readSubscriptions(&core)
     }
 
@@ -82,18 +113,23 @@ struct PublisherRole: SocketRole {
     }
 
     /// Stops publishing to the subscriber on `connection`; an XPUB passes up an unsubscription
-    /// for each prefix no subscriber holds any more (as libzmq does).
+    /// for each prefix no subscriber holds any more, or, as libzmq does, for each prefix it
+    /// held (``Socket/xpubVerboser``) or asked for (``Socket/xpubManual``).
     private mutating func dropSubscriber(_ connection: Connection, _ core: inout SocketCore) {
         core.untrack(connection)
-        guard let emptied = distributor.remove(connection), passesUp else { return }
-        for prefix in emptied {
-            inbox.append(SubscriptionMessage.make(subscribe: false, prefix))
+        let report: Distributor.DepartureReport = core.options.xpubManual ? .requested
+            : core.options.xpubVerboser ? .held : .emptied
+        guard let unsubscribed = distributor.remove(connection, report: report), passesUp else { return }
+        if lastSender === connection { lastSender = nil }
+        for prefix in unsubscribed {
+            inbox.append(SubscriptionMessage.make(subscribe: false, prefix), .departure)
         }
     }
 
     mutating func close(_ core: inout SocketCore) {
         distributor.removeAll()
         inbox.removeAll()
+        lastSender = nil
     }
 
     func queuedIn(_ core: SocketCore) -> Int {

@@ -92,22 +92,28 @@ extension Socket {
         set { assign(.xpubManual(newValue)) }
     }
 
-    /// XPUB: pass every subscription and every unsubscription up, duplicates too.
-    /// ZMQ_XPUB_VERBOSER.
+    /// XPUB: pass every subscription and every unsubscription up, duplicates too; a subscriber
+    /// that leaves passes up an unsubscription for each prefix it held. Independent of
+    /// ``xpubVerbose`` (either passes duplicate subscriptions up). ZMQ_XPUB_VERBOSER.
     public var xpubVerboser: Bool {
         get { read(\.xpubVerboser) }
         set { assign(.xpubVerboser(newValue)) }
     }
 
-    /// XPUB, XSUB: only the first frame of a multipart message can be a subscription; the
-    /// other frames are data. ZMQ_ONLY_FIRST_SUBSCRIBE.
+    /// XPUB (receiving), XSUB (sending): a multipart message whose first frame is a
+    /// subscription message is a batch: each of its frames starting with byte 1 or 0
+    /// subscribes or unsubscribes, and the other frames go on as one data message. Without
+    /// it, and for a multipart message whose first frame is data, the message is data.
+    /// ZMQ_ONLY_FIRST_SUBSCRIBE.
     public var onlyFirstSubscribe: Bool {
         get { read(\.onlyFirstSubscribe) }
         set { assign(.onlyFirstSubscribe(newValue)) }
     }
 
-    /// XPUB: a message sent to each new subscriber as its connection forms; `nil` (default)
-    /// for none. ZMQ_XPUB_WELCOME_MSG.
+    /// XPUB: a one-frame message written to each new subscriber as this XPUB takes its
+    /// connection in (at its next call), whatever the high-water mark; a SUB receives it if
+    /// its subscriptions match it. `nil` (default) for none; an empty frame is sent as one.
+    /// ZMQ_XPUB_WELCOME_MSG.
     public var xpubWelcomeMessage: Frame? {
         get { read(\.xpubWelcomeMessage) }
         set { assign(.xpubWelcomeMessage(newValue)) }

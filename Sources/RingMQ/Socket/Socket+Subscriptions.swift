@@ -14,10 +14,17 @@ extension Socket {
     /// subscription in force. They reach publishers connected now and later. A message
     /// published after this call returns is filtered with the subscription.
     ///
-    /// - Throws: ``RingMQError/operationNotSupported(_:)`` on types other than SUB and XSUB;
-    ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
+    /// On an XPUB with ``xpubManual``: subscribes the subscriber whose subscription message
+    /// this XPUB received last (a set, not counted, as libzmq's); nothing if there is none or
+    /// it has gone.
+    ///
+    /// - Throws: ``RingMQError/operationNotSupported(_:)`` on types other than SUB, XSUB and
+    ///   a manual XPUB; ``RingMQError/socketClosed``; ``RingMQError/terminated``.
     public func subscribe(_ prefix: Frame) throws {
         try withExclusiveUse(.subscribe) {
+            if let publisher = try manualPublisherRole("subscribe(_:)") {
+                return publisher.pointee.changeSubscription(subscribe: true, prefix)
+            }
             changeSubscription(subscribe: true, prefix, of: try subscriberRole("subscribe(_:)"))
         }
     }
@@ -26,20 +33,40 @@ extension Socket {
     /// matching when its count reaches zero. Unsubscribing from a prefix never subscribed does
     /// nothing. A SUB also stops delivering messages already queued that no longer match.
     ///
-    /// - Throws: ``RingMQError/operationNotSupported(_:)`` on types other than SUB and XSUB;
-    ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
+    /// On an XPUB with ``xpubManual``: unsubscribes the subscriber whose subscription message
+    /// this XPUB received last from `prefix`; nothing if there is none or it has gone.
+    ///
+    /// - Throws: ``RingMQError/operationNotSupported(_:)`` on types other than SUB, XSUB and
+    ///   a manual XPUB; ``RingMQError/socketClosed``; ``RingMQError/terminated``.
     public func unsubscribe(_ prefix: Frame) throws {
         try withExclusiveUse(.unsubscribe) {
+            if let publisher = try manualPublisherRole("unsubscribe(_:)") {
+                return publisher.pointee.changeSubscription(subscribe: false, prefix)
+            }
             changeSubscription(subscribe: false, prefix, of: try subscriberRole("unsubscribe(_:)"))
         }
     }
 
     private func subscriberRole(_ call: String) throws -> UnsafeMutablePointer<SubscriberRole> {
-        guard let subscriber = role.subscriber else {
-            throw RingMQError.operationNotSupported("\(call) applies to SUB and XSUB sockets, not \(type)\(type.subscribeHint)")
-        }
+        guard let subscriber = role.subscriber else { throw subscribeNotSupported(call) }
         try checkUsable()
         return subscriber
+    }
+
+    /// An XPUB with ``xpubManual``, caught up with its peers' commands (so a subscriber that
+    /// has left is known to be gone); `nil` for SUB and XSUB. Throws for the other types, and
+    /// for a PUB or an XPUB without it.
+    private func manualPublisherRole(_ call: String) throws -> UnsafeMutablePointer<PublisherRole>? {
+        guard case .publisher(let publisher) = role else { return nil }
+        guard core.pointee.options.xpubManual else { throw subscribeNotSupported(call) }
+        try checkUsable()
+        if port.mailbox.hasCommands { applyPendingCommands() }
+        return publisher
+    }
+
+    private func subscribeNotSupported(_ call: String) -> RingMQError {
+        let manual = type == .xpub ? " (or to an XPUB with xpubManual)" : ""
+        return .operationNotSupported("\(call) applies to SUB and XSUB sockets\(manual), not \(type)\(type.subscribeHint)")
     }
 
     /// Counts the change and passes it upstream: every subscribe (an XPUB with `xpubVerbose`
@@ -67,11 +94,18 @@ extension Socket {
         }
     }
 
-    /// XSUB send: a subscription message changes the subscriptions; anything else goes to
-    /// every publisher with room (and is dropped for the others). Never waits.
+    /// XSUB send: a subscription message changes the subscriptions (with
+    /// ``onlyFirstSubscribe``, so does each subscription frame of a multipart message that
+    /// starts with one); anything else goes to every publisher with room (and is dropped for
+    /// the others). Never waits.
     func sendUpstream(_ message: consuming Message, through subscriber: UnsafeMutablePointer<SubscriberRole>) -> Bool {
         if let (subscribe, prefix) = SubscriptionMessage.parse(message) {
             changeSubscription(subscribe: subscribe, prefix, of: subscriber)
+        } else if core.pointee.options.onlyFirstSubscribe, let (changes, data) = SubscriptionMessage.batch(message) {
+            for (subscribe, prefix) in changes {
+                changeSubscription(subscribe: subscribe, prefix, of: subscriber)
+            }
+            if let data { subscriber.pointee.sendUpstream(data, isSubscription: false, core.pointee) }
         } else {
             subscriber.pointee.sendUpstream(message, isSubscription: false, core.pointee)
         }

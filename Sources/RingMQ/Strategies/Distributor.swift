@@ -24,6 +24,25 @@ struct Distributor {
         case other
     }
 
+    /// How an upstream subscription message is read (the XPUB's options, at the time).
+    struct Reading {
+        /// ``Socket/xpubManual``: record what the subscriber asked for without applying it.
+        var manual = false
+        /// ``Socket/onlyFirstSubscribe``: a multipart message starting with a subscription
+        /// message is a batch of them (``SubscriptionMessage/batch(_:)``).
+        var batches = false
+    }
+
+    /// Which prefixes of a departing subscriber an XPUB passes up as unsubscriptions.
+    enum DepartureReport {
+        /// Those no subscriber holds any more (the default).
+        case emptied
+        /// Every prefix it held (``Socket/xpubVerboser``).
+        case held
+        /// Every prefix it asked for in manual mode (``Socket/xpubManual``).
+        case requested
+    }
+
     private var writers: [PipeWriter?] = []
     private var readers: [PipeReader?] = []
     private var connections: [Connection?] = []
@@ -31,6 +50,9 @@ struct Distributor {
     private var marks: [UInt32] = []
     private var freeIDs: [Int32] = []
     private var trie = SubscriptionTrie()
+    /// Manual mode: what each subscriber asked for, applied only by the XPUB's owner; read
+    /// when a subscriber leaves, to pass its unsubscriptions up.
+    private var requested = SubscriptionTrie()
     private var epoch: UInt32 = 0
     /// Live subscribers that invert matching themselves.
     private var invertingCount = 0
@@ -70,9 +92,9 @@ struct Distributor {
         connections.firstIndex { $0 === connection }.map(Int32.init)
     }
 
-    /// Removes the subscriber on `connection`; returns the prefixes no subscriber holds any
-    /// more (an XPUB passes them up as unsubscriptions), or `nil` if it was not here.
-    mutating func remove(_ connection: Connection) -> [[UInt8]]? {
+    /// Removes the subscriber on `connection`; returns the prefixes `report` names (an XPUB
+    /// passes them up as unsubscriptions), or `nil` if it was not here.
+    mutating func remove(_ connection: Connection, report: DepartureReport = .emptied) -> [[UInt8]]? {
         guard let id = id(of: connection) else { return nil }
         let index = Int(id)
         if inverted[index] { invertingCount -= 1 }
@@ -82,7 +104,13 @@ struct Distributor {
         inverted[index] = false
         freeIDs.append(id)
         count -= 1
-        return trie.removeAll(member: id)
+        let asked = requested.removeAll(member: id)
+        let (held, emptied) = trie.removeAll(member: id)
+        switch report {
+        case .emptied: return emptied
+        case .held: return held
+        case .requested: return asked.held
+        }
     }
 
     /// Forgets every subscriber (the socket is closing).
@@ -99,28 +127,52 @@ struct Distributor {
 
     // MARK: - Subscriptions
 
-    /// Reads what every subscriber sent upstream and applies the subscriptions; `body` sees
-    /// each message and what it did. Also picks up changes of the subscribers' inversion.
-    mutating func readUpstream(_ body: (Message, Upstream) -> Void) {
+    /// Reads what every subscriber sent upstream and applies the subscriptions (records
+    /// them, in manual mode); `body` sees each message, what it did, and who sent it. Also
+    /// picks up changes of the subscribers' inversion.
+    mutating func readUpstream(_ reading: Reading, _ body: (Message, Upstream, Connection) -> Void) {
         for index in readers.indices {
-            guard connections[index] != nil else { continue }
+            guard let connection = connections[index] else { continue }
             refreshInversion(index)
             guard let reader = readers[index] else { continue }
+            let id = Int32(index)
             while let message = reader.read() {
-                body(message, apply(message, from: Int32(index)))
+                if reading.batches, let (changes, data) = SubscriptionMessage.batch(message) {
+                    for (subscribe, prefix) in changes {
+                        let effect = apply(subscribe, prefix, from: id, manual: reading.manual)
+                        body(SubscriptionMessage.make(subscribe: subscribe, prefix), effect, connection)
+                    }
+                    if let data { body(data, .other, connection) }
+                } else if let (subscribe, prefix) = SubscriptionMessage.parse(message) {
+                    body(message, apply(subscribe, prefix, from: id, manual: reading.manual), connection)
+                } else {
+                    body(message, .other, connection)
+                }
             }
         }
     }
 
-    private mutating func apply(_ message: Message, from id: Int32) -> Upstream {
-        guard let (subscribe, prefix) = SubscriptionMessage.parse(message) else { return .other }
-        return prefix.withUnsafeBytes { bytes in
+    private mutating func apply(_ subscribe: Bool, _ prefix: Frame, from id: Int32, manual: Bool) -> Upstream {
+        prefix.withUnsafeBytes { bytes in
             if subscribe {
-                let (_, first) = trie.insert(bytes, member: id)
+                let (_, first) = manual ? requested.insert(bytes, member: id) : trie.insert(bytes, member: id)
                 return .subscribed(prefix: prefix, isNew: first)
             }
-            let (removed, last) = trie.remove(bytes, member: id)
+            let (removed, last) = manual ? requested.remove(bytes, member: id) : trie.remove(bytes, member: id)
             return removed ? .unsubscribed(prefix: prefix, wasLast: last) : .ignored
+        }
+    }
+
+    /// Manual mode: subscribes (or unsubscribes) the subscriber on `connection` to `prefix`,
+    /// as the XPUB's owner decided; nothing if that subscriber has gone.
+    mutating func change(subscribe: Bool, _ prefix: Frame, for connection: Connection) {
+        guard let id = id(of: connection) else { return }
+        prefix.withUnsafeBytes { bytes in
+            if subscribe {
+                trie.insert(bytes, member: id)
+            } else {
+                trie.remove(bytes, member: id)
+            }
         }
     }
 

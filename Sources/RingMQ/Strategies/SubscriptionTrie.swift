@@ -64,14 +64,18 @@ struct SubscriptionTrie {
         return (true, last)
     }
 
-    /// Removes every prefix of `member`; returns the prefixes left with no member at all.
-    mutating func removeAll(member: Int32) -> [[UInt8]] {
+    /// Removes every prefix of `member`; returns the prefixes it held, and those of them left
+    /// with no member at all.
+    @discardableResult
+    mutating func removeAll(member: Int32) -> (held: [[UInt8]], emptied: [[UInt8]]) {
+        var held: [[UInt8]] = []
         var emptied: [[UInt8]] = []
         for (prefix, holder) in entries() where holder == member {
+            held.append(prefix)
             let last = prefix.withUnsafeBytes { remove($0, member: member).lastForPrefix }
             if last { emptied.append(prefix) }
         }
-        return emptied
+        return (held, emptied)
     }
 
     /// Calls `body` with every member holding a prefix of `topic`, once per prefix held (a

@@ -57,6 +57,68 @@ extension DocSamplesTests {
         #expect(try drainTexts(xsub) == ["EUR"])
     }
 
+    @Test func pubSubManualSubscriptions() throws {
+        let (news, secret) = try Peer { () throws -> (Message?, Message?) in
+            let context = Context()
+            let gate = try context.socket(.xpub)
+            gate.xpubManual = true                            // subscriptions wait for a decision
+            try gate.bind("inproc://feeds")
+            let sub = try context.socket(.sub)
+            try sub.connect("inproc://feeds")
+            try sub.subscribe("public.")
+            try sub.subscribe("secret.")
+
+            while let request = try gate.tryReceive() {       // byte 1 or 0, then the prefix
+                let prefix = Frame(request[0].bytes.dropFirst())
+                guard prefix.string.hasPrefix("public.") else { continue }   // refused: never applied
+                if request[0].bytes.first == 1 { try gate.subscribe(prefix) } else { try gate.unsubscribe(prefix) }
+            }
+            try gate.send(["secret.plans", "…"])              // nobody may have it: dropped
+            try gate.send(["public.news", "…"])               // reaches sub
+
+            defer { context.terminate() }
+            return (try sub.tryReceive(), try sub.tryReceive())
+        }.join().get()
+        #expect(news == ["public.news", "…"])
+        #expect(secret == nil)
+    }
+
+    @Test func pubSubLastValueCache() throws {
+        try Peer { () throws -> Void in
+            let context = Context()
+            let frontend = try context.socket(.xsub)
+            try frontend.connect("inproc://prices")           // the publisher's endpoint
+            try frontend.subscribe("")                        // cache every topic
+            let backend = try context.socket(.xpub)
+            backend.xpubVerbose = true                        // every subscriber's request, not just the first
+            try backend.bind("inproc://prices-cached")        // subscribers connect here
+            let cache = Thread {                              // a thread of its own, never a pool task
+                do { try lastValueCache(frontend: frontend, backend: backend) } catch { /* .terminated */ }
+            }
+            cache.start()
+
+            // Scaffolding: the publisher sends one EUR update; a first subscriber receives it
+            // (from the cache's answer or as it passes through: either way, once the cache
+            // has it), so the late subscriber below can only get it from the cache.
+            defer { context.terminate() }
+            let publisher = try context.socket(.pub)
+            try publisher.bind("inproc://prices")
+            try publisher.send(["EUR", "1.08"])
+            let early = try context.socket(.sub)
+            early.receiveTimeout = .seconds(30)
+            try early.connect("inproc://prices-cached")
+            try early.subscribe("EUR")
+            guard try early.receive() == ["EUR", "1.08"] else { throw RingMQError.invalidState("no update") }
+
+            let late = try context.socket(.sub)
+            try late.connect("inproc://prices-cached")
+            try late.subscribe("EUR")
+            let last = try late.receive()                     // the newest EUR update, without waiting for the next
+            print(last[1].string)
+        }.join().get()
+        #expect(printed == ["1.08"])
+    }
+
     @Test func pubSubTheProxy() throws {
         let update = try Peer { () throws -> Message in
             let context = Context()
@@ -88,5 +150,31 @@ extension DocSamplesTests {
             return try subscriber.receive()
         }.join().get()
         #expect(update == ["10001 ", "21 °C"])
+    }
+}
+
+// The last-value cache of Docs/PubSub.md, verbatim.
+
+/// Forwards updates from `frontend` to `backend`, keeping the newest of each topic, and answers
+/// each subscription arriving on `backend` with the newest updates it matches. Returns when the
+/// context terminates (throwing `.terminated`).
+func lastValueCache(frontend: Socket, backend: Socket) throws {
+    var newest: [Frame: Message] = [:]            // topic → its newest update
+    var poller = Poller()
+    poller.register(frontend, for: .readable)
+    poller.register(backend, for: .readable)
+    while true {
+        _ = try poller.poll(timeout: nil)
+        while let update = try frontend.tryReceive() {
+            newest[update[0]] = update
+            try backend.send(update)
+        }
+        while let request = try backend.tryReceive() {
+            guard request[0].bytes.first == 1 else { continue }    // byte 0: an unsubscription
+            let prefix = request[0].bytes.dropFirst()
+            for (topic, update) in newest where topic.bytes.starts(with: prefix) {
+                try backend.send(update)
+            }
+        }
     }
 }

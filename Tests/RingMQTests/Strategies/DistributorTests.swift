@@ -31,7 +31,7 @@ extension Distributor {
     /// Applies what the subscribers sent up; what each message did, in order.
     fileprivate mutating func applyUpstream() -> [String] {
         var effects: [String] = []
-        readUpstream { _, effect in
+        readUpstream(Reading()) { _, effect, _ in
             switch effect {
             case .subscribed(let prefix, let isNew): effects.append("+\(prefix.string)" + (isNew ? " new" : ""))
             case .unsubscribed(let prefix, let wasLast): effects.append("-\(prefix.string)" + (wasLast ? " last" : ""))

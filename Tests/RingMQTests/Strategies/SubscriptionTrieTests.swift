@@ -131,7 +131,7 @@ extension SubscriptionTrie {
             }
             if growing {
                 // Remove one member wholesale, as a closing subscriber does.
-                let emptied = trie.removeAll(member: 2)
+                let emptied = trie.removeAll(member: 2).emptied
                 let expected = model.holders.filter { $0.value == [2] }.map(\.key)
                 #expect(emptied.sorted { $0.lexicographicallyPrecedes($1) } == expected.sorted { $0.lexicographicallyPrecedes($1) })
                 for pair in model.pairs where pair.member == 2 { model.remove(pair.prefix, 2) }
@@ -181,14 +181,14 @@ extension SubscriptionTrie {
 
         #expect(trie.remove(long, member: 0) == (true, false))
         #expect(trie.remove(long, member: 0) == (false, false))
-        #expect(trie.removeAll(member: 1).sorted { $0.count < $1.count } == [half, long])
+        #expect(trie.removeAll(member: 1).emptied.sorted { $0.count < $1.count } == [half, long])
         #expect(trie.count == 0)
         #expect(trie.entries().isEmpty)
         #expect(!trie.matchesAny(long))
 
         // Again after the nodes were freed, and removed the other way.
         #expect(trie.insert(long, member: 3) == (true, true))
-        #expect(trie.removeAll(member: 3) == [long])
+        #expect(trie.removeAll(member: 3).emptied == [long])
         #expect(trie.insert(long, member: 4) == (true, true))
         #expect(trie.remove(long, member: 4) == (true, true))
         #expect(trie.entries().isEmpty)
