@@ -118,8 +118,14 @@ public final class Proxy: Sendable {
         let sockets = try begin()
         defer { end(sockets) }
         var loop = ProxyLoop(self)
-        while let wait = try loop.step() {
+        // Under steady traffic the loop would never wait: let other tasks have the thread (and
+        // see a cancellation) every few bursts.
+        while let wait = try loop.step(rounds: 16) {
             try Task.checkCancellation()
+            if wait.reason == .yield {
+                await Task.yield()
+                continue
+            }
             let home = sockets[0].port.signal
             let clock = ClockWatch(wait.deadline, signal: home, forTask: true)
             defer { clock.finish() }

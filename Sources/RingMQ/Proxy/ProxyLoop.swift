@@ -29,6 +29,8 @@ struct ProxyLoop {
             case paused
             /// Room for the held message.
             case room
+            /// Nothing: the async run lets other tasks have its thread, then steps again.
+            case yield
         }
 
         let reason: Reason
@@ -56,9 +58,10 @@ struct ProxyLoop {
         backward = Proxy.canForward(from: proxy.backend, to: proxy.frontend)
     }
 
-    /// Forwards until there is nothing to do; returns what to wait for, or `nil` once stopped.
-    mutating func step() throws -> Wait? {
-        while true {
+    /// Forwards until there is nothing to do, or for `rounds` rounds (then returns a `.yield`);
+    /// returns what to wait for, or `nil` once stopped.
+    mutating func step(rounds: Int = .max) throws -> Wait? {
+        for _ in 0..<rounds {
             try checkContexts()
             // A REP control socket must answer before it can take the next command.
             if let held, held.counters == nil {
@@ -84,6 +87,7 @@ struct ProxyLoop {
             case .wait(let reason): return wait(reason)
             }
         }
+        return wait(.yield)
     }
 
     private func wait(_ reason: Wait.Reason) -> Wait {
@@ -108,6 +112,8 @@ struct ProxyLoop {
                 || (backward && proxy.backend.hasIncoming() && Self.hasRoom(proxy.frontend))
         case .paused:
             return false
+        case .yield:
+            return true
         case .room:
             guard let held else { return true }
             return held.destination.hasRoom(for: held.message)
