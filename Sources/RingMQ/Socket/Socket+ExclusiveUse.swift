@@ -27,7 +27,7 @@ extension Socket {
             case .unsubscribe: "unsubscribe(_:)"
             case .statistics: "statistics"
             case .subscriptions: "subscriptions"
-            case .proxy: "proxy(frontend:backend:capture:)"
+            case .proxy: "a proxy's run (proxy(frontend:backend:capture:) or Proxy.run())"
             case .poll: "Poller.poll(timeout:)"
             case .faults: "a RingMQTesting fault"
             }

@@ -11,11 +11,12 @@ extension Socket {
     /// re-checked after every wake-up of any of `sockets`; it throws to end the wait (for
     /// example ``RingMQError/terminated``). `ready` must apply the pending commands of every
     /// socket of `sockets` (``catchUp()``): a command left pending keeps the socket's mailbox
-    /// flag set, and the wait would go round without sleeping.
-    static func waitUntil(_ sockets: [Socket], deadline: Deadline, call: String,
+    /// flag set, and the wait would go round without sleeping. A notify of one of `extra`
+    /// (a steerable proxy's own signal) wakes the wait too.
+    static func waitUntil(_ sockets: [Socket], also extra: [Signal] = [], deadline: Deadline, call: String,
                           ready: () throws -> Bool) throws -> Bool {
         let signals = sockets.map(\.port.signal)
-        let found = try Waiter.wait(on: signals[0], also: Array(signals.dropFirst()), deadline: deadline,
+        let found = try Waiter.wait(on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
                                     spin: SpinPolicy(expectingReply: false),
                                     call: { call }, waiter: { describe(call, sockets) },
                                     hasNews: { sockets.contains { $0.port.mailbox.hasCommands } }) {
@@ -27,20 +28,5 @@ extension Socket {
     /// "`call` on a PULL socket (…), a PUSH socket (…)", for reports about a stuck wait.
     static func describe(_ call: String, _ sockets: [Socket]) -> String {
         "\(call) on a " + sockets.map(\.endpointDescription).joined(separator: ", a ")
-    }
-
-    /// Whether one of `readable` has a message, after applying the pending commands of
-    /// `others` too; throws ``RingMQError/terminated`` when the context of any socket of
-    /// `readable` or `others` has terminated.
-    static func anyReadable(_ readable: [Socket], others: [Socket]) throws -> Bool {
-        for socket in others {
-            if socket.context.isTerminated { throw RingMQError.terminated }
-            socket.catchUp()
-        }
-        for socket in readable {
-            if socket.context.isTerminated { throw RingMQError.terminated }
-            if socket.hasIncoming() { return true }
-        }
-        return false
     }
 }

@@ -151,6 +151,39 @@ extension DocSamplesTests {
         }.join().get()
         #expect(update == ["10001 ", "21 °C"])
     }
+
+    @Test func pubSubSteeringAProxy() async throws {
+        try await withTimeout {
+            // Scaffolding: the forwarder of the sample above, a publisher and a subscriber.
+            let context = Context()
+            defer { context.terminate() }
+            let frontend = try context.socket(.xsub)
+            try frontend.connect("inproc://steered-weather")
+            let backend = try context.socket(.xpub)
+            try backend.bind("inproc://steered-relay")
+            let publisher = try context.socket(.xpub)
+            try publisher.bind("inproc://steered-weather")
+            let subscriber = try context.socket(.sub)
+            try subscriber.connect("inproc://steered-relay")
+            try subscriber.subscribe("")
+
+            let proxy = try Proxy(frontend: frontend, backend: backend)
+            let relay = Task { try await proxy.run() }     // or, on a thread of your own: try proxy.run()
+
+            // Scaffolding: the subscription crosses the proxy, then one update comes down.
+            #expect(try await publisher.receive() == Message(Frame([1])))
+            try await publisher.send(["10001 ", "21 °C"])
+            #expect(try await subscriber.receive() == ["10001 ", "21 °C"])
+
+            proxy.pause()                                  // nothing moves: messages wait in the sockets' queues
+            let seen = proxy.statistics                    // exact while paused
+            print("forwarded \(seen.backend.messagesSent) messages, \(seen.backend.bytesSent) bytes")
+            proxy.resume()
+            try proxy.stop()                               // run() returns normally
+            try await relay.value
+        }
+        #expect(printed == ["forwarded 1 messages, 12 bytes"])
+    }
 }
 
 // The last-value cache of Docs/PubSub.md, verbatim.
