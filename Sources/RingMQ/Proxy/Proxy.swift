@@ -170,6 +170,11 @@ public final class Proxy: Sendable {
     /// any) is over, leaving what is queued in the sockets. Whatever a paused proxy holds
     /// stays queued too.
     ///
+    /// One message may be in the proxy's own hands: one it took and its destination refused
+    /// (a ROUTER with `routerMandatory` or a PUB/XPUB with `xpubNoDrop`, whose peer is full).
+    /// So that it is not lost, the run delivers it before returning, waiting for room up to
+    /// the destination's `sendTimeout`, and throws ``RingMQError/timedOut`` if none comes.
+    ///
     /// - Throws: ``RingMQError/invalidState(_:)`` when the proxy is not running: never run, or
     ///   its run has returned. A ``run()`` that another thread or task is about to start is not
     ///   running yet, and `stop()` does not wait for it: stop a proxy once it has started, for

@@ -41,7 +41,9 @@ struct ProxyLoop {
     /// What ``step()`` decided under the steering lock.
     private enum Next {
         case proceed, finish
-        case wait(Wait.Reason)
+        /// With the steering state the decision was made on: one read later could already
+        /// hold the change that should end the wait, and the wait would never see it.
+        case wait(Wait.Reason, seen: ProxySteering)
     }
 
     let proxy: Proxy
@@ -71,28 +73,30 @@ struct ProxyLoop {
             if try takeCommand() { continue }
             let next = try proxy.steering.withLock { (state: inout ProxySteering) throws -> Next in
                 if held != nil {
-                    if state.paused && !state.stopRequested { return .wait(.paused) }
-                    return try deliverHeld() ? .proceed : .wait(.room)
+                    if state.paused && !state.stopRequested { return .wait(.paused, seen: state) }
+                    return try deliverHeld() ? .proceed : .wait(.room, seen: state)
                 }
                 if state.stopRequested { return .finish }
-                if state.paused { return .wait(.paused) }
+                if state.paused { return .wait(.paused, seen: state) }
                 var moved = false
                 if forward { moved = try relay(from: proxy.frontend, to: proxy.backend) || moved }
                 if backward { moved = try relay(from: proxy.backend, to: proxy.frontend) || moved }
-                return moved ? .proceed : .wait(.traffic)
+                return moved ? .proceed : .wait(.traffic, seen: state)
             }
             switch next {
             case .proceed: continue
             case .finish: return nil
-            case .wait(let reason): return wait(reason)
+            case .wait(let reason, let seen): return wait(reason, seen: seen)
             }
         }
         return wait(.yield)
     }
 
-    private func wait(_ reason: Wait.Reason) -> Wait {
+    /// `seen`: the steering state a decision to wait was made on; when the decision did not
+    /// depend on it, the state now.
+    private func wait(_ reason: Wait.Reason, seen: ProxySteering? = nil) -> Wait {
         let deadline = reason == .room ? held!.deadline : Deadline(timeout: nil)
-        return Wait(reason: reason, seen: proxy.steering.withLock { $0 }, deadline: deadline)
+        return Wait(reason: reason, seen: seen ?? proxy.steering.withLock { $0 }, deadline: deadline)
     }
 
     /// Whether the run should step again: something it waits for has happened, or a steering

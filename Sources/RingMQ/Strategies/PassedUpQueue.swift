@@ -25,8 +25,9 @@ struct PassedUpQueue {
     mutating func popFirst() -> (message: Message, origin: Origin)? {
         guard head < items.count else { return nil }
         let item = items[head]
-        // Holds no connection once taken, even before the array is compacted.
-        items[head].origin = .data
+        // Holds neither the message's frames nor a connection once taken, even before the
+        // array is compacted.
+        items[head] = (Message([Frame]()), .data)
         head += 1
         if head == items.count {
             items.removeAll(keepingCapacity: true)

@@ -26,15 +26,21 @@ extension Connection {
 
     /// At a bind that forms this connection for a binder that is not a ROUTER: takes the
     /// connecter's probe off, unread (the binder is the pipe's one reader and has not read it).
+    ///
+    /// Not on a conflating pipe: there the user's newest message may have replaced the probe,
+    /// and a read would take that message instead. A probe still there when nothing replaced it
+    /// reaches the binder as an empty message; no message of the user's is lost.
     func dropConnecterProbe() {
-        guard connecterProbed, let toBinder else { return }
+        guard connecterProbed, let toBinder, !toBinder.writer.conflates else { return }
         _ = toBinder.reader.read()
     }
 
-    /// Messages the connecter queued before the bind that are its user's (not its probe).
+    /// Messages the connecter queued before the bind that are its user's (not its probe; on a
+    /// conflating pipe, where a message may have replaced the probe, all of them).
     var connecterQueuedBeforeBind: UInt64 {
-        let queued = toBinder?.writer.queuedEstimate ?? 0
-        return connecterProbed && queued > 0 ? queued - 1 : queued
+        guard let writer = toBinder?.writer else { return 0 }
+        let queued = writer.queuedEstimate
+        return connecterProbed && queued > 0 && !writer.conflates ? queued - 1 : queued
     }
 }
 

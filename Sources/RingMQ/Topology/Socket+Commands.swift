@@ -40,6 +40,8 @@ extension SocketRole {
         case .routingIDAssigned(let connection):
             learnRoutingID(of: connection, &core)
         case .formed:
+            // Without `immediate` the connection is in the rotation already.
+            guard core.options.immediate else { return }
             admitPeers(&core)
             _ = resendReclaimed(&core)
         case .handedOver(let connection):

@@ -29,6 +29,9 @@ import Testing
         try proxyControl.connect("inproc://proxy_control")
         #expect(try askStatistics(proxyControl) == [0, 0, 0, 0, 0, 0, 0, 0], "all 0 before clients start")
 
+        // libzmq sleeps here; a PUB drops what it sends before a SUB has connected, so wait
+        // until all six (three clients, three workers) are subscribed.
+        try waitUntil { workerControl.subscriptions[""] == 6 }
         try workerControl.send("START")
         let started = try waitForStatistics(proxyControl) { bytesProxied($0) > 0 }
         #expect(bytesProxied(started) > 0, "started clients")

@@ -179,6 +179,23 @@ import Testing
         #expect(try drain(staying) == [["Q", ""], ["Q", "", "request"]])
     }
 
+    /// On a conflating connection the user's newest message replaces the probe: a bind by a
+    /// non-ROUTER, or the connecter's close before the bind, must not take that message for
+    /// the probe.
+    @Test(arguments: [false, true])
+    func aConflatingProberLosesNothingAtTheBind(closeFirst: Bool) throws {
+        let context = TestContext()
+        let prober = try context.socket(.dealer)
+        prober.conflate = true
+        prober.probeRouter = true
+        try prober.connect("inproc://conflating-prober")
+        try prober.send("newest")
+        if closeFirst { prober.close() }
+        let binder = try context.socket(.dealer)
+        try binder.bind("inproc://conflating-prober")
+        #expect(try binder.tryReceive() == "newest")
+    }
+
     @Test func aProbeAloneKeepsNoClosedConnecterLingering() throws {
         let context = TestContext()
         for sendsSomething in [false, true] {
