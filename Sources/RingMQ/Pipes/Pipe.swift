@@ -47,7 +47,8 @@ final class Pipe: @unchecked Sendable {
         let shared = (base + PipeLayout.sharedOffset).bindMemory(to: PipeSharedState.self, capacity: 1)
         shared.initialize(to: PipeSharedState(limit: limit, conflating: conflating))
         LatestSlot.initialize(pipe: base)
-        (base + PipeLayout.writtenOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
+        (base + PipeLayout.writtenOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            .initialize(to: Atomic(conflating ? PipeLayout.conflatingBit : 0))
         (base + PipeLayout.readOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
     }
 
@@ -128,6 +129,9 @@ enum PipeLayout {
     static let latestOffset = 640
     static let latestByteCount = 128
     static let byteCount = 768
+    /// Set in the writer's published count once the writer conflates: the reader learns it
+    /// from the word it reloads anyway, never from the shared line (which both sides write).
+    static let conflatingBit: UInt64 = 1 << 63
 }
 
 /// State only the writing socket's thread touches.
@@ -174,6 +178,9 @@ struct PipeReaderState: ~Copyable {
     let asymmetric = Fence.isAsymmetric
     /// The reader's empty slot of the ``LatestSlot``.
     var front = LatestSlot.initialFront
+    /// The pipe conflates, as the reader knows: it asked itself, or saw
+    /// ``PipeLayout/conflatingBit`` in the writer's count.
+    var conflating = false
 
     init(chunk: UnsafeMutableRawPointer, limit: UInt64) {
         self.chunk = chunk

@@ -33,7 +33,12 @@ extension PipeWriter {
     /// a test fault (`peersLookFull`) set the limit to 0.
     func switchToConflating() -> Bool {
         let s = state
-        s.pointee.conflating = true
+        if !s.pointee.conflating {
+            s.pointee.conflating = true
+            // Tells the reader, in the count it reloads whenever it catches up; the queue
+            // keeps what it holds (all older than what goes in the slot from now on).
+            published.pointee.store(s.pointee.written | PipeLayout.conflatingBit, ordering: .sequentiallyConsistent)
+        }
         guard s.pointee.limitSeen != 0 else { return false }
         s.pointee.limitSeen = Pipe.unbounded
         return true
@@ -50,6 +55,7 @@ extension PipeReader {
     /// the queue to its newest message. Wakes a writer waiting for room: it has some now.
     func startConflating() {
         shared.pointee.conflating.store(true, ordering: .sequentiallyConsistent)
+        state.pointee.conflating = true
         // Forget what was known to be queued, so the next read takes the slow path.
         state.pointee.writtenSeen = state.pointee.read
         if let word = UnsafeMutablePointer<Atomic<UInt32>>(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring)) {
@@ -74,14 +80,14 @@ extension PipeReader {
     func hasNewest() -> Bool {
         LatestSlot(pipe: base).hasMessage
             // Sequentially consistent: this load is the re-check of a reader about to sleep.
-            || writtenCount.pointee.load(ordering: .sequentiallyConsistent) != state.pointee.read
+            || writtenCount.pointee.load(ordering: .sequentiallyConsistent) & ~PipeLayout.conflatingBit != state.pointee.read
     }
 
     /// Empties the queue, returning its newest message. The reader's view of what is written
     /// stays at what it has read, so that every read of a conflating pipe comes here.
     private func drainQueue() -> Message? {
         let s = state
-        let written = writtenCount.pointee.load(ordering: .sequentiallyConsistent)
+        let written = writtenCount.pointee.load(ordering: .sequentiallyConsistent) & ~PipeLayout.conflatingBit
         guard written != s.pointee.read else { return nil }
         var newest = moveOldest()
         while s.pointee.read != written { newest = moveOldest() }

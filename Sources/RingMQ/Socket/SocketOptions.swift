@@ -1,11 +1,10 @@
 /// The socket's option values (see the properties on ``Socket``).
+///
+/// What a send or receive reads comes first (the timeouts, then the switches), so that the
+/// message path touches as few of the core's cache lines as it can (see ``SocketCore``).
 struct SocketOptions {
-    var sendHighWaterMark = 1000
-    var receiveHighWaterMark = 1000
     var sendTimeout: Duration?
     var receiveTimeout: Duration?
-    var linger: Duration?
-    var routingID: Frame?
     var routerMandatory = false
     var conflate = false
     var xpubVerbose = false
@@ -21,8 +20,12 @@ struct SocketOptions {
     var xpubManual = false
     var xpubVerboser = false
     var onlyFirstSubscribe = false
-    var xpubWelcomeMessage: Frame?
     var immediate = false
+    var sendHighWaterMark = 1000
+    var receiveHighWaterMark = 1000
+    var linger: Duration?
+    var routingID: Frame?
+    var xpubWelcomeMessage: Frame?
 
     init(type: SocketType) {
         redeliverUnread = type.accepts(.redeliverUnread(true))
