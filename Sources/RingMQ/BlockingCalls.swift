@@ -10,7 +10,7 @@ import Darwin
 /// it creates, child tasks and `Task { }`; not `Task.detached`), where they would otherwise be
 /// reported as a mistake.
 ///
-/// A blocking ``Socket/send(_:)``, ``Socket/receive()``, ``Poller/poll(timeout:)`` or
+/// A blocking ``Socket/send(_:)-4ss4q``, ``Socket/receive()-96ywn``, ``Poller/poll(timeout:)-2ucf1`` or
 /// ``proxy(frontend:backend:capture:)`` that has to wait puts its thread to sleep. Called from a
 /// Swift task, that thread is one of the cooperative pool's few (one per core), and the task
 /// that would wake it may never get one: the program hangs with no diagnostic. So a blocking

@@ -8,12 +8,12 @@ import Darwin
 
 /// A clock whose time moves only when a test says so, for timeouts tested in microseconds.
 ///
-/// Give it to a context, ``RingMQ/Context/init(clock:)``, and every timeout of that context's
+/// Give it to a context, `Context(clock:)`, and every timeout of that context's
 /// sockets (`sendTimeout`, `receiveTimeout`, `linger`, poller timeouts, async waits) is
 /// measured on it. ``advance(by:)`` settles, before it returns, every wait whose deadline it
 /// passes — blocked threads and suspended tasks alike: they throw `.timedOut` (a poll returns
 /// no item) whatever arrives after `advance` returns, and take what arrived before — and leaves
-/// the others waiting. ``waitForSleepers(_:timeout:)`` lets a test know that the code under
+/// the others waiting. ``waitForSleepers(_:timeout:)-24cxb`` lets a test know that the code under
 /// test has reached its wait before it moves time.
 ///
 /// ```swift

@@ -7,7 +7,7 @@
 /// the other side has room for it, so forwarding never loses a message that a `send`
 /// accepted, and neither direction holds up the other.
 ///
-/// ``run()`` blocks its thread and `await run()` suspends its task, until ``stop()``: then
+/// ``run()-2cq66`` blocks its thread and `await run()` suspends its task, until ``stop()``: then
 /// it returns normally, leaving whatever is queued in the sockets. ``pause()``, ``resume()``,
 /// ``stop()`` and ``statistics`` may be called from any thread or task while it runs. A paused
 /// proxy forwards nothing: messages wait in the sockets' queues, where the high-water marks
@@ -47,14 +47,14 @@ public final class Proxy: Sendable {
     let frontendCounters = ProxySideCounters()
     let backendCounters = ProxySideCounters()
 
-    /// Creates a proxy between `frontend` and `backend`; it forwards nothing until ``run()``.
+    /// Creates a proxy between `frontend` and `backend`; it forwards nothing until ``run()-2cq66``.
     ///
     /// With a `control` socket, the proxy also takes libzmq's commands there, each a message of
     /// one frame holding its name: `PAUSE`, `RESUME`, `TERMINATE` (as ``stop()``) and
     /// `STATISTICS`, answered with eight frames of 8 bytes, each a little-endian `UInt64` in the
     /// order of libzmq (see ``ProxyStatistics``). A REP control socket answers the other
     /// commands with an empty frame, as libzmq does; others do not answer them. Any other
-    /// message, or STATISTICS on a control socket that cannot send (SUB, PULL), ends ``run()``
+    /// message, or STATISTICS on a control socket that cannot send (SUB, PULL), ends ``run()-2cq66``
     /// with ``RingMQError/operationNotSupported(_:)`` (a REP socket first answers it with an
     /// empty frame, so that its requester is not left waiting).
     ///
@@ -166,7 +166,7 @@ public final class Proxy: Sendable {
         steer { $0.paused = false }
     }
 
-    /// Ends the run in progress: ``run()`` returns normally, once the burst in progress (if
+    /// Ends the run in progress: ``run()-2cq66`` returns normally, once the burst in progress (if
     /// any) is over, leaving what is queued in the sockets. Whatever a paused proxy holds
     /// stays queued too.
     ///
@@ -176,7 +176,7 @@ public final class Proxy: Sendable {
     /// the destination's `sendTimeout`, and throws ``RingMQError/timedOut`` if none comes.
     ///
     /// - Throws: ``RingMQError/invalidState(_:)`` when the proxy is not running: never run, or
-    ///   its run has returned. A ``run()`` that another thread or task is about to start is not
+    ///   its run has returned. A ``run()-2cq66`` that another thread or task is about to start is not
     ///   running yet, and `stop()` does not wait for it: stop a proxy once it has started, for
     ///   example once it has forwarded a message, or once ``isRunning`` is true.
     public func stop() throws {
@@ -190,7 +190,7 @@ public final class Proxy: Sendable {
         signal.notify()
     }
 
-    /// Whether a ``run()`` is in progress (begun, and not yet returned).
+    /// Whether a ``run()-2cq66`` is in progress (begun, and not yet returned).
     public var isRunning: Bool {
         steering.withLock { $0.running }
     }

@@ -119,7 +119,7 @@ extension Socket {
         public typealias Element = Message
         let socket: Socket
 
-        /// Makes the iterator, which receives with ``Socket/receive()-async``.
+        /// Makes the iterator, which receives with ``Socket/receive()-1e0i1``.
         public func makeAsyncIterator() -> Iterator {
             Iterator(socket: socket)
         }

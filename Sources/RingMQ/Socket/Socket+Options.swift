@@ -40,13 +40,13 @@ extension Socket {
         set { assign(.receiveHighWaterMark(newValue)) }
     }
 
-    /// How long ``send(_:)`` waits: `nil` (default) forever, `.zero` never. ZMQ_SNDTIMEO.
+    /// How long ``send(_:)-4ss4q`` waits: `nil` (default) forever, `.zero` never. ZMQ_SNDTIMEO.
     public var sendTimeout: Duration? {
         get { read(\.sendTimeout) }
         set { assign(.sendTimeout(newValue)) }
     }
 
-    /// How long ``receive()`` waits: `nil` (default) forever, `.zero` never. ZMQ_RCVTIMEO.
+    /// How long ``receive()-96ywn`` waits: `nil` (default) forever, `.zero` never. ZMQ_RCVTIMEO.
     public var receiveTimeout: Duration? {
         get { read(\.receiveTimeout) }
         set { assign(.receiveTimeout(newValue)) }

@@ -48,7 +48,7 @@ extension Socket {
         set { assign(.redeliverUnread(newValue)) }
     }
 
-    /// REQ: allow ``send(_:)`` before the reply to the last request has come, sending to the
+    /// REQ: allow ``send(_:)-4ss4q`` before the reply to the last request has come, sending to the
     /// next peer; the late reply is not delivered when ``requestCorrelate`` is on too.
     /// ZMQ_REQ_RELAXED.
     public var requestRelaxed: Bool {

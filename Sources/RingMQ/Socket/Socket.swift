@@ -6,7 +6,7 @@ import Synchronization
 /// `inproc://` endpoints, in either order, and exchange ``Message``s.
 ///
 /// ### Blocking, non-blocking
-/// - ``send(_:)`` and ``receive()`` wait (up to ``sendTimeout`` / ``receiveTimeout``) while
+/// - ``send(_:)-4ss4q`` and ``receive()-96ywn`` wait (up to ``sendTimeout`` / ``receiveTimeout``) while
 ///   every peer queue is full, or while nothing has arrived. A waiting thread sleeps in the
 ///   kernel; it does not spin.
 /// - ``trySend(_:)`` and ``tryReceive()`` never wait.
@@ -73,8 +73,8 @@ public final class Socket: @unchecked Sendable {
 
     /// Sends `message` if a peer queue has room now; never waits.
     ///
-    /// - Returns: `true` if the message was queued, `false` where ``send(_:)`` would have waited.
-    /// - Throws: as ``send(_:)``, except ``RingMQError/timedOut``.
+    /// - Returns: `true` if the message was queued, `false` where ``send(_:)-4ss4q`` would have waited.
+    /// - Throws: as ``send(_:)-4ss4q``, except ``RingMQError/timedOut``.
     public func trySend(_ message: consuming Message) throws -> Bool {
         enter(.trySend)
         defer { leave() }
@@ -100,8 +100,8 @@ public final class Socket: @unchecked Sendable {
 
     /// Receives a message if one is queued now; never waits.
     ///
-    /// - Returns: the message, or `nil` where ``receive()`` would have waited.
-    /// - Throws: as ``receive()``, except ``RingMQError/timedOut``.
+    /// - Returns: the message, or `nil` where ``receive()-96ywn`` would have waited.
+    /// - Throws: as ``receive()-96ywn``, except ``RingMQError/timedOut``.
     public func tryReceive() throws -> Message? {
         enter(.tryReceive)
         defer { leave() }
