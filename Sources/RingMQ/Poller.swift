@@ -4,9 +4,15 @@
 /// var poller = Poller()
 /// poller.register(tasks, for: .readable)
 /// poller.register(control, for: .readable)
-/// for item in try poller.poll(timeout: .seconds(1)) where item.socket === control {
-///     // …
-/// }
+/// let ready = try poller.poll(timeout: .seconds(1))
+/// if ready.isReadable(control) { … }
+/// ```
+///
+/// To wait on one socket, ``Socket/poll(_:timeout:)`` needs no poller; to wait on some of a
+/// poller's sockets, ``poll(only:timeout:)`` needs no second one.
+///
+/// ```swift
+/// let events = try socket.poll(.readable, timeout: .zero)
 /// ```
 ///
 /// A poll uses its sockets from the calling thread or task while it runs, so the one-thread-
@@ -35,7 +41,10 @@ public struct Poller: Sendable {
         public let events: Events
     }
 
-    private var registrations: [(socket: Socket, events: Events)] = []
+    /// A registered socket and what it is watched for.
+    typealias Registration = (socket: Socket, events: Events)
+
+    private var registrations: [Registration] = []
 
     /// Creates an empty poller.
     public init() {}
@@ -59,95 +68,56 @@ public struct Poller: Sendable {
 
     /// Waits up to `timeout` (`nil`: forever, `.zero`: not at all) until a registered socket is
     /// ready, blocking the thread. Returns the ready sockets, in registration order; empty when
-    /// the time ran out.
+    /// the time ran out. Ask the result about one socket with
+    /// ``Swift/Array/isReadable(_:)``, ``Swift/Array/isWritable(_:)`` or
+    /// ``Swift/Array/events(for:)``.
     ///
     /// - Throws: ``RingMQError/terminated`` when a registered socket's context terminates.
     @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
     public func poll(timeout: Duration?) throws -> [Item] {
-        let open = registrations.filter { !$0.socket.isClosed }
-        var ready: [Item] = []
-        let check = { () throws -> Bool in
-            ready = try Poller.readyItems(open)
-            return !ready.isEmpty
-        }
-        if try check() || timeout == .zero { return ready }
-        if !open.isEmpty || timeout != nil { BlockingCallCheck.check("Poller.poll(timeout:)") }
-        guard !open.isEmpty else {
-            // Nothing can become ready: wait out the timeout (at once without one).
-            if timeout != nil {
-                Waiter.sleep(until: Deadline(timeout: timeout, on: registrations.first?.socket.context.time))
-            }
-            return []
-        }
-        let deadline = open[0].socket.context.deadline(after: timeout)
-        _ = try Socket.waitUntil(open.map(\.socket), deadline: deadline, call: "Poller.poll(timeout:)", ready: check)
-        return ready
+        try Poller.wait(registrations, timeout: timeout, clockOf: registrations.first?.socket,
+                        call: "Poller.poll(timeout:)")
     }
 
     /// The async form of ``poll(timeout:)``: suspends the task instead of blocking its thread.
     ///
     /// - Throws: `CancellationError` when the task is cancelled; as ``poll(timeout:)``.
     public func poll(timeout: Duration?) async throws -> [Item] {
-        let open = registrations.filter { !$0.socket.isClosed }
-        let deadline = Deadline(timeout: timeout, on: (open.first ?? registrations.first)?.socket.context.time)
-        var watch: ClockWatch?                 // made at the first park
-        defer { watch?.finish() }
-        while true {
-            try Task.checkCancellation()
-            let ready = try Poller.readyItems(open)
-            if !ready.isEmpty || timeout == .zero || deadline.hasPassed { return ready }
-            guard let home = open.first?.socket else {
-                // Nothing can become ready: wait out the timeout (at once without one).
-                if timeout != nil {
-                    let idle = Signal()
-                    let clock = ClockWatch(deadline, signal: idle, forTask: true)
-                    defer { clock.finish() }
-                    _ = await ParkedTask.park(on: idle, watch: clock) { false }
-                }
-                return []
-            }
-            let clock = watch ?? ClockWatch(deadline, signal: home.port.signal, forTask: true)
-            watch = clock
-            let stillWaiting = await ParkedTask.park(
-                on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal), watch: clock
-            ) {
-                // readyItems applies every socket's commands (a command posted since is news to
-                // look at) and throws once a context has terminated (resume to throw it).
-                guard let items = try? Poller.readyItems(open) else { return true }
-                return !items.isEmpty || open.contains { $0.socket.port.mailbox.hasCommands }
-            }
-            if !stillWaiting { return [] }
-            clock.checkSafetyLimit(Socket.describe("Poller.poll(timeout:)", open.map(\.socket)))
+        try await Poller.wait(registrations, timeout: timeout, clockOf: registrations.first?.socket,
+                              call: "Poller.poll(timeout:)")
+    }
+
+    /// Like ``poll(timeout:)``, but waits only for those of `sockets`, each for the events it
+    /// is registered for; the other registered sockets are left alone (their messages stay
+    /// queued, and they do not end the wait). Saves a second poller for a subset, as a broker
+    /// does that listens to its clients only while it has a worker. An empty `sockets` waits
+    /// out the timeout.
+    ///
+    /// - Throws: ``RingMQError/invalidState(_:)`` when one of `sockets` is not registered (the
+    ///   poller would not know what to wait for on it: register it first); as
+    ///   ``poll(timeout:)``.
+    @available(*, noasync, message: "the blocking poll(only:timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(only:timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
+    public func poll(only sockets: some Sequence<Socket>, timeout: Duration?) throws -> [Item] {
+        try Poller.wait(registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,
+                        call: "Poller.poll(only:timeout:)")
+    }
+
+    /// The async form of ``poll(only:timeout:)``: suspends the task instead of blocking its
+    /// thread.
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled; as ``poll(only:timeout:)``.
+    public func poll(only sockets: some Sequence<Socket>, timeout: Duration?) async throws -> [Item] {
+        try await Poller.wait(registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,
+                              call: "Poller.poll(only:timeout:)")
+    }
+
+    /// The registrations of `sockets`, in registration order.
+    private func registrations(only sockets: some Sequence<Socket>) throws -> [Registration] {
+        let subset = Set(sockets)
+        for socket in subset where !registrations.contains(where: { $0.socket === socket }) {
+            throw RingMQError.invalidState(
+                "poll(only:timeout:) was given a \(socket.type) socket that is not registered with this poller; register it first with register(_:for:)")
         }
-    }
-
-    private static func readyItems(_ registrations: [(socket: Socket, events: Events)]) throws -> [Item] {
-        var items: [Item] = []
-        for (socket, wanted) in registrations {
-            if socket.context.isTerminated { throw RingMQError.terminated }
-            let events = socket.readiness(for: wanted)
-            if !events.isEmpty { items.append(Item(socket: socket, events: events)) }
-        }
-        return items
-    }
-}
-
-extension Socket {
-    /// Whether the socket is closed (a poller skips it).
-    var isClosed: Bool {
-        withExclusiveUse(.poll) { core.pointee.isClosed }
-    }
-
-    /// Which of `wanted` the socket is ready for now; nothing once closed.
-    func readiness(for wanted: Poller.Events) -> Poller.Events {
-        enter(.poll)
-        defer { leave() }
-        guard !core.pointee.isClosed else { return [] }
-        // Whatever it is polled for, apply its commands: a poll must not wake for them again.
-        catchUp()
-        var events: Poller.Events = []
-        if wanted.contains(.readable), type.canReceive, hasIncoming() { events.insert(.readable) }
-        if wanted.contains(.writable), type.canSend, hasRoom(for: nil) { events.insert(.writable) }
-        return events
+        return registrations.filter { subset.contains($0.socket) }
     }
 }

@@ -181,3 +181,12 @@ final class FrameBuffer: ManagedBuffer<Int, UInt8> {
         }
     }
 }
+
+extension Frame {
+    /// A frame holding the UTF-8 encoding of `string`, for any `StringProtocol` (a `Substring`
+    /// sliced from a line, say): `Frame(line.prefix(while: { $0 != " " }))`. A `String` takes
+    /// ``init(_:)-(String)``; a literal makes a frame through `ExpressibleByStringLiteral`.
+    public init(_ string: some StringProtocol) {
+        self.init(string.utf8)
+    }
+}

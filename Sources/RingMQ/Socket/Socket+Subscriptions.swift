@@ -47,6 +47,23 @@ extension Socket {
         }
     }
 
+    /// ``subscribe(_:)-(Frame)`` with the UTF-8 bytes of `topic`, for a `String` or
+    /// `Substring` held in a variable: `try sub.subscribe(topic)`. A literal means the same
+    /// either way (`try sub.subscribe("EUR")`).
+    ///
+    /// - Throws: as ``subscribe(_:)-(Frame)``.
+    public func subscribe(_ topic: some StringProtocol) throws {
+        try subscribe(Frame(topic))
+    }
+
+    /// ``unsubscribe(_:)-(Frame)`` with the UTF-8 bytes of `topic`, for a `String` or
+    /// `Substring` held in a variable.
+    ///
+    /// - Throws: as ``unsubscribe(_:)-(Frame)``.
+    public func unsubscribe(_ topic: some StringProtocol) throws {
+        try unsubscribe(Frame(topic))
+    }
+
     private func subscriberRole(_ call: String) throws -> UnsafeMutablePointer<SubscriberRole> {
         guard let subscriber = role.subscriber else { throw subscribeNotSupported(call) }
         try checkUsable()

@@ -46,12 +46,11 @@ extension DocSamplesTests {
         poller.register(jobs, for: .readable)
         poller.register(control, for: .readable)
         while true {
-            for item in try poller.poll(timeout: .seconds(1)) {   // or: try await poller.poll(…)
-                if item.socket === control { return }
-                while let job = try jobs.tryReceive() {
-                    try results.send("done: \(job[0].string)")
-                }
+            let ready = try poller.poll(timeout: .seconds(1))   // or: try await poller.poll(…)
+            while let job = try jobs.tryReceive() {
+                try results.send("done: \(job[0].string)")
             }
+            if ready.isReadable(control) { return }
         }
     }
 
@@ -81,6 +80,49 @@ extension DocSamplesTests {
         try controller.send("stop")
         try server.join().get()                          // serve returned on the control message
         #expect(try collector.tryReceive() == nil)
+    }
+
+    /// Waits up to 100 ms for a reply on `client`; `nil` if none came.
+    func reply(on client: Socket) throws -> Message? {
+        guard try client.poll(.readable, timeout: .milliseconds(100)).contains(.readable) else { return nil }
+        return try client.receive()
+    }
+
+    /// Polls only `workers` while no worker is free: requests wait in `clients` meanwhile.
+    func nextEvent(_ poller: Poller, clients: Socket, workers: Socket, freeWorkers: Int) throws -> [Poller.Item] {
+        if freeWorkers == 0 { return try poller.poll(only: [workers], timeout: .seconds(1)) }
+        return try poller.poll(timeout: .seconds(1))
+    }
+
+    @Test func singleSocketAndSubsetPolls() throws {
+        let context = TestContext()
+        let client = try context.socket(.pull)
+        try client.bind("inproc://doc-one-poll")
+        let server = try context.socket(.push)
+        try server.connect("inproc://doc-one-poll")
+        try server.send("reply")
+        try withBlockingCallsAllowed {
+            #expect(try reply(on: client) == "reply")
+            #expect(try reply(on: client) == nil)            // waited its 100 ms
+
+            let clients = try context.socket(.pull)
+            try clients.bind("inproc://doc-clients")
+            let workers = try context.socket(.pull)
+            try workers.bind("inproc://doc-workers")
+            let client = try context.socket(.push)
+            try client.connect("inproc://doc-clients")
+            let worker = try context.socket(.push)
+            try worker.connect("inproc://doc-workers")
+            var poller = Poller()
+            poller.register(clients, for: .readable)
+            poller.register(workers, for: .readable)
+            try client.send("request")
+            try worker.send("ready")
+            let busy = try nextEvent(poller, clients: clients, workers: workers, freeWorkers: 0)
+            #expect(busy.count == 1 && busy.isReadable(workers) && !busy.isReadable(clients))
+            let free = try nextEvent(poller, clients: clients, workers: workers, freeWorkers: 1)
+            #expect(free.isReadable(clients) && free.isReadable(workers))
+        }
     }
 
     @Test func asyncStageKeepsWhatItCouldNotHandOn() async throws {
