@@ -8,8 +8,8 @@
 /// if ready.isReadable(control) { … }
 /// ```
 ///
-/// To wait on one socket, ``Socket/poll(_:timeout:)`` needs no poller; to wait on some of a
-/// poller's sockets, ``poll(only:timeout:)`` needs no second one.
+/// To wait on one socket, ``Socket/poll(_:timeout:)-8zvf3`` needs no poller; to wait on some of a
+/// poller's sockets, ``poll(only:timeout:)-xnd`` needs no second one.
 ///
 /// ```swift
 /// let events = try socket.poll(.readable, timeout: .zero)
@@ -69,8 +69,8 @@ public struct Poller: Sendable {
     /// Waits up to `timeout` (`nil`: forever, `.zero`: not at all) until a registered socket is
     /// ready, blocking the thread. Returns the ready sockets, in registration order; empty when
     /// the time ran out. Ask the result about one socket with
-    /// ``Swift/Array/isReadable(_:)``, ``Swift/Array/isWritable(_:)`` or
-    /// ``Swift/Array/events(for:)``.
+    /// `isReadable(_:)`, `isWritable(_:)` or
+    /// `events(for:)`.
     ///
     /// - Throws: ``RingMQError/terminated`` when a registered socket's context terminates.
     @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
@@ -87,7 +87,7 @@ public struct Poller: Sendable {
                               call: "Poller.poll(timeout:)")
     }
 
-    /// Like ``poll(timeout:)``, but waits only for those of `sockets`, each for the events it
+    /// Like ``poll(timeout:)-2ucf1``, but waits only for those of `sockets`, each for the events it
     /// is registered for; the other registered sockets are left alone (their messages stay
     /// queued, and they do not end the wait). Saves a second poller for a subset, as a broker
     /// does that listens to its clients only while it has a worker. An empty `sockets` waits
@@ -95,7 +95,7 @@ public struct Poller: Sendable {
     ///
     /// - Throws: ``RingMQError/invalidState(_:)`` when one of `sockets` is not registered (the
     ///   poller would not know what to wait for on it: register it first); as
-    ///   ``poll(timeout:)``.
+    ///   ``poll(timeout:)-2ucf1``.
     @available(*, noasync, message: "the blocking poll(only:timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(only:timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
     public func poll(only sockets: some Sequence<Socket>, timeout: Duration?) throws -> [Item] {
         try Poller.wait(registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,

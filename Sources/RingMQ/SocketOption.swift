@@ -54,7 +54,7 @@ public enum SocketOption: Sendable, Hashable {
     /// ROUTER peer learns this socket's routing id at once. ZMQ_PROBE_ROUTER.
     case probeRouter(Bool)
     /// XPUB: apply no subscription automatically; the owner applies them with
-    /// ``Socket/subscribe(_:)`` and ``Socket/unsubscribe(_:)``. ZMQ_XPUB_MANUAL.
+    /// ``Socket/subscribe(_:)-(Frame)`` and ``Socket/unsubscribe(_:)-(Frame)``. ZMQ_XPUB_MANUAL.
     case xpubManual(Bool)
     /// XPUB: pass every subscription and unsubscription up, duplicates too.
     /// ZMQ_XPUB_VERBOSER.

@@ -85,7 +85,7 @@ extension Socket {
     }
 
     /// XPUB: apply no subscription automatically. Every subscription message is received, and
-    /// ``subscribe(_:)``/``unsubscribe(_:)`` on this XPUB apply a topic to the subscriber whose
+    /// ``subscribe(_:)-(Frame)``/``unsubscribe(_:)-(Frame)`` on this XPUB apply a topic to the subscriber whose
     /// subscription message was received last. ZMQ_XPUB_MANUAL.
     public var xpubManual: Bool {
         get { read(\.xpubManual) }

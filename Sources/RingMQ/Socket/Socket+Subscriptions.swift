@@ -29,7 +29,7 @@ extension Socket {
         }
     }
 
-    /// Removes one subscription to `prefix` made by ``subscribe(_:)``; the prefix stops
+    /// Removes one subscription to `prefix` made by ``subscribe(_:)-(Frame)``; the prefix stops
     /// matching when its count reaches zero. Unsubscribing from a prefix never subscribed does
     /// nothing. A SUB also stops delivering messages already queued that no longer match.
     ///
