@@ -9,9 +9,51 @@ int64_t ringmq_monotonic_ns(void) {
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-#if defined(__linux__)
-#include <linux/futex.h>
+// Which wait path is compiled in. Linux takes futex(2) and membarrier(2); every other platform
+// takes the portable path (mutex/condition buckets, sequentially consistent publish). Two
+// switches force the portable halves on Linux, so that CI runs them (.ci/run):
+//   -Xcc -DRINGMQ_PORTABLE_WAIT   the bucket wait instead of futex(2);
+//   -Xcc -DRINGMQ_NO_MEMBARRIER   registration reports membarrier unavailable, so the
+//                                 publish is sequentially consistent (Fence.isAsymmetric false).
+#if defined(__linux__) && !defined(RINGMQ_PORTABLE_WAIT)
+#define RINGMQ_USE_FUTEX 1
+#endif
+#if defined(__linux__) && !defined(RINGMQ_NO_MEMBARRIER)
+#define RINGMQ_USE_MEMBARRIER 1
+#endif
+
+int ringmq_wait_path(void) {
+    int path = 0;
+#if defined(RINGMQ_USE_FUTEX)
+    path |= RINGMQ_WAIT_PATH_FUTEX;
+#endif
+#if defined(RINGMQ_USE_MEMBARRIER)
+    path |= RINGMQ_WAIT_PATH_MEMBARRIER;
+#endif
+    return path;
+}
+
+#if defined(RINGMQ_USE_MEMBARRIER)
 #include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int ringmq_membarrier_register(void) {
+    long supported = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (supported < 0 || !(supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return -1;
+    return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 0 : -1;
+}
+
+void ringmq_membarrier(void) {
+    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+}
+#else
+int ringmq_membarrier_register(void) { return -1; }
+void ringmq_membarrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+#endif
+
+#if defined(RINGMQ_USE_FUTEX)
+#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,20 +74,7 @@ void ringmq_futex_wake_all(uint32_t *word) {
     syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL, NULL, 0);
 }
 
-int ringmq_membarrier_register(void) {
-    long supported = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-    if (supported < 0 || !(supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return -1;
-    return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 0 : -1;
-}
-
-void ringmq_membarrier(void) {
-    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-}
-
 #else
-int ringmq_membarrier_register(void) { return -1; }
-void ringmq_membarrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-
 // Portable fallback: emulates the futex contract with a small table of mutex/condition pairs.
 // The word is checked under the bucket's mutex, and wakers take the same mutex before they
 // broadcast, so a change made before the wake can never slip between check and sleep.
@@ -58,10 +87,18 @@ static pthread_cond_t bucket_conds[RINGMQ_BUCKETS];
 static pthread_once_t buckets_once = PTHREAD_ONCE_INIT;
 
 static void init_buckets(void) {
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+#if !defined(__APPLE__)
+    // Timed sleeps measure on the monotonic clock, like futex(2): a wall-clock step must not
+    // stretch or cut a timeout (Darwin has no such attribute and sleeps relative instead).
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+#endif
     for (int i = 0; i < RINGMQ_BUCKETS; i++) {
         pthread_mutex_init(&bucket_locks[i], NULL);
-        pthread_cond_init(&bucket_conds[i], NULL);
+        pthread_cond_init(&bucket_conds[i], &attributes);
     }
+    pthread_condattr_destroy(&attributes);
 }
 
 static unsigned bucket_of(uint32_t *word) {
@@ -78,12 +115,19 @@ int ringmq_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
     } else if (timeout_ns < 0) {
         pthread_cond_wait(&bucket_conds[b], &bucket_locks[b]);
     } else {
+#if defined(__APPLE__)
+        struct timespec relative;
+        relative.tv_sec = (time_t)(timeout_ns / 1000000000);
+        relative.tv_nsec = (long)(timeout_ns % 1000000000);
+        result = pthread_cond_timedwait_relative_np(&bucket_conds[b], &bucket_locks[b], &relative);
+#else
         struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
         int64_t ns = deadline.tv_nsec + timeout_ns % 1000000000;
         deadline.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
         deadline.tv_nsec = (long)(ns % 1000000000);
         result = pthread_cond_timedwait(&bucket_conds[b], &bucket_locks[b], &deadline);
+#endif
     }
     pthread_mutex_unlock(&bucket_locks[b]);
     return result;
