@@ -78,12 +78,26 @@ void ringmq_futex_wake_all(uint32_t *word) {
 // Portable fallback: emulates the futex contract with a small table of mutex/condition pairs.
 // The word is checked under the bucket's mutex, and wakers take the same mutex before they
 // broadcast, so a change made before the wake can never slip between check and sleep.
+//
+// Words share buckets, so a broadcast reaches sleepers on other words too. Like futex(2), a
+// sleep ends only at a wake of its own word (or its timeout): each sleeper lists itself in
+// its bucket, and a waker marks the entries of its word. A sleeper woken for a neighbour would
+// otherwise look woken to RingMQ, and count as awake to a test clock, for no reason.
 #include <pthread.h>
-#include <stdatomic.h>
+#include <stdbool.h>
 
 #define RINGMQ_BUCKETS 64
+
+/// One sleeping thread, on its own stack, listed in its bucket while it sleeps.
+struct sleeper {
+    uint32_t *word;
+    bool woken;
+    struct sleeper *next;
+};
+
 static pthread_mutex_t bucket_locks[RINGMQ_BUCKETS];
 static pthread_cond_t bucket_conds[RINGMQ_BUCKETS];
+static struct sleeper *bucket_sleepers[RINGMQ_BUCKETS];
 static pthread_once_t buckets_once = PTHREAD_ONCE_INIT;
 
 static void init_buckets(void) {
@@ -91,7 +105,7 @@ static void init_buckets(void) {
     pthread_condattr_init(&attributes);
 #if !defined(__APPLE__)
     // Timed sleeps measure on the monotonic clock, like futex(2): a wall-clock step must not
-    // stretch or cut a timeout (Darwin has no such attribute and sleeps relative instead).
+    // stretch or cut a timeout (Darwin has no such attribute; it sleeps relative instead).
     pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
 #endif
     for (int i = 0; i < RINGMQ_BUCKETS; i++) {
@@ -105,29 +119,43 @@ static unsigned bucket_of(uint32_t *word) {
     return (unsigned)(((uintptr_t)word >> 4) % RINGMQ_BUCKETS);
 }
 
+/// Sleeps on bucket `b` until a broadcast or the monotonic time `deadline_ns`; pthread's result.
+static int sleep_until(unsigned b, int64_t deadline_ns) {
+#if defined(__APPLE__)
+    int64_t left = deadline_ns - ringmq_monotonic_ns();
+    if (left <= 0) return ETIMEDOUT;
+    struct timespec relative = { (time_t)(left / 1000000000), (long)(left % 1000000000) };
+    return pthread_cond_timedwait_relative_np(&bucket_conds[b], &bucket_locks[b], &relative);
+#else
+    struct timespec deadline = { (time_t)(deadline_ns / 1000000000), (long)(deadline_ns % 1000000000) };
+    return pthread_cond_timedwait(&bucket_conds[b], &bucket_locks[b], &deadline);
+#endif
+}
+
 int ringmq_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
     pthread_once(&buckets_once, init_buckets);
     unsigned b = bucket_of(word);
+    int64_t now_ns = ringmq_monotonic_ns();
+    if (timeout_ns > INT64_MAX - now_ns) timeout_ns = -1;   // beyond any clock: no limit
+    int64_t deadline_ns = timeout_ns < 0 ? 0 : now_ns + timeout_ns;
     int result = 0;
     pthread_mutex_lock(&bucket_locks[b]);
     if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != expected) {
         result = EAGAIN;
-    } else if (timeout_ns < 0) {
-        pthread_cond_wait(&bucket_conds[b], &bucket_locks[b]);
     } else {
-#if defined(__APPLE__)
-        struct timespec relative;
-        relative.tv_sec = (time_t)(timeout_ns / 1000000000);
-        relative.tv_nsec = (long)(timeout_ns % 1000000000);
-        result = pthread_cond_timedwait_relative_np(&bucket_conds[b], &bucket_locks[b], &relative);
-#else
-        struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        int64_t ns = deadline.tv_nsec + timeout_ns % 1000000000;
-        deadline.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
-        deadline.tv_nsec = (long)(ns % 1000000000);
-        result = pthread_cond_timedwait(&bucket_conds[b], &bucket_locks[b], &deadline);
-#endif
+        struct sleeper me = { word, false, bucket_sleepers[b] };
+        bucket_sleepers[b] = &me;
+        while (!me.woken && result == 0) {
+            if (timeout_ns < 0) {
+                pthread_cond_wait(&bucket_conds[b], &bucket_locks[b]);
+            } else {
+                result = sleep_until(b, deadline_ns);
+            }
+        }
+        if (me.woken) result = 0;
+        struct sleeper **link = &bucket_sleepers[b];
+        while (*link != &me) link = &(*link)->next;
+        *link = me.next;
     }
     pthread_mutex_unlock(&bucket_locks[b]);
     return result;
@@ -136,8 +164,15 @@ int ringmq_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
 void ringmq_futex_wake_all(uint32_t *word) {
     pthread_once(&buckets_once, init_buckets);
     unsigned b = bucket_of(word);
+    bool any = false;
     pthread_mutex_lock(&bucket_locks[b]);
-    pthread_cond_broadcast(&bucket_conds[b]);
+    for (struct sleeper *s = bucket_sleepers[b]; s != NULL; s = s->next) {
+        if (s->word == word) {
+            s->woken = true;
+            any = true;
+        }
+    }
+    if (any) pthread_cond_broadcast(&bucket_conds[b]);
     pthread_mutex_unlock(&bucket_locks[b]);
 }
 #endif
