@@ -20,6 +20,16 @@ int ringmq_membarrier_register(void);
 /// the slow half of an asymmetric Dekker handshake, paid only by a thread about to sleep.
 void ringmq_membarrier(void);
 
+/// `ringmq_wait_path` bit: sleeps use futex(2); without it, mutex/condition buckets.
+#define RINGMQ_WAIT_PATH_FUTEX 1
+/// `ringmq_wait_path` bit: membarrier(2) is compiled in (`ringmq_membarrier_register` may then
+/// succeed); without it, registration always fails and publishers are sequentially consistent.
+#define RINGMQ_WAIT_PATH_MEMBARRIER 2
+
+/// The wait path compiled into this build: `RINGMQ_WAIT_PATH_*` bits, set by the platform and
+/// by the switches `RINGMQ_PORTABLE_WAIT` and `RINGMQ_NO_MEMBARRIER` (see shim.c).
+int ringmq_wait_path(void);
+
 /// Monotonic clock in nanoseconds.
 int64_t ringmq_monotonic_ns(void);
 

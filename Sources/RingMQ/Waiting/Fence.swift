@@ -24,3 +24,20 @@ enum Fence {
         }
     }
 }
+
+/// The wait path in force: how a sleeper sleeps (futex(2) or the shim's mutex/condition
+/// buckets) and how a publisher publishes (``Fence/isAsymmetric``). Compiled into the shim per
+/// platform and by the switches `RINGMQ_PORTABLE_WAIT` and `RINGMQ_NO_MEMBARRIER`; read here so
+/// that a test can check the mode a build was asked for is the one it runs.
+enum WaitPath {
+    /// Whether sleeps use futex(2) (otherwise the mutex/condition buckets).
+    static var usesFutex: Bool { ringmq_wait_path() & RINGMQ_WAIT_PATH_FUTEX != 0 }
+
+    /// Whether membarrier(2) is compiled in (it may still be unavailable at run time).
+    static var hasMembarrier: Bool { ringmq_wait_path() & RINGMQ_WAIT_PATH_MEMBARRIER != 0 }
+
+    /// `"futex"` or `"buckets"`, then `"+membarrier"` (asymmetric publish) or `"+seqcst"`.
+    static var name: String {
+        (usesFutex ? "futex" : "buckets") + (Fence.isAsymmetric ? "+membarrier" : "+seqcst")
+    }
+}
