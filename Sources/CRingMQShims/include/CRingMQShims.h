@@ -20,6 +20,10 @@ int ringmq_membarrier_register(void);
 /// the slow half of an asymmetric Dekker handshake, paid only by a thread about to sleep.
 void ringmq_membarrier(void);
 
+/// Names the calling thread (pthread_setname_np, a GNU extension Swift's Glibc does not show).
+/// Linux takes at most 15 bytes: the caller truncates. Returns 0 or an errno value.
+int ringmq_set_thread_name(const char *name);
+
 /// Monotonic clock in nanoseconds.
 int64_t ringmq_monotonic_ns(void);
 
