@@ -2,9 +2,11 @@ import Foundation
 import RingMQ
 
 // Frame ⇄ Data lives in its own module, RingMQFoundation, so that a program using only RingMQ
-// does not link Foundation. Measured on Linux (release, a 20-line program sending one message):
-// with this extension in the core, the binary also loads libFoundation and its ICU data, and
-// starts in about ten times the time; see Docs/GettingStarted.md "Foundation's Data".
+// does not load Foundation. Measured on Linux (Swift 6.3, release, a 9-line PUSH/PULL program,
+// 3 × 10 runs): with this extension in the core the executable grows only 17 KB (3.65 MB), but
+// it loads four more shared libraries (libFoundation, …Essentials, …Internationalization,
+// _FoundationICU), starts in about 5.5 ms instead of 3 ms, and peaks at 18.4 MB RSS instead of
+// 9.7 MB. Data's bytes are copied in both directions (Frame owns immutable, pooled storage).
 
 extension Frame {
     /// A frame holding a copy of `data`'s bytes.
