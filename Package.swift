@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "RingMQ", targets: ["RingMQ"]),
         .library(name: "RingMQTesting", targets: ["RingMQTesting"]),
+        .library(name: "RingMQFoundation", targets: ["RingMQFoundation"]),
         .executable(name: "ringmq-bench", targets: ["ringmq-bench"]),
         .executable(name: "Playground", targets: ["Playground"]),
         .executable(name: "ringmq-fuzz", targets: ["ringmq-fuzz"]),
@@ -20,6 +21,11 @@ let package = Package(
         .target(
             name: "RingMQ",
             dependencies: ["CRingMQShims"]
+        ),
+        // Frame ⇄ Data, apart so that the core never links Foundation (launch time, size).
+        .target(
+            name: "RingMQFoundation",
+            dependencies: ["RingMQ"]
         ),
         // Test support for users of RingMQ: a manual clock, faults on demand.
         .target(
@@ -56,11 +62,15 @@ let package = Package(
         // MARK: - Tests
         .testTarget(
             name: "RingMQTests",
-            dependencies: ["RingMQ", "RingMQTesting", "RingMQFuzzing"]
+            dependencies: ["RingMQ", "RingMQTesting", "RingMQFuzzing", "RingMQFoundation"]
         ),
         .testTarget(
             name: "BenchTests",
             dependencies: ["ringmq-bench"]
+        ),
+        .testTarget(
+            name: "PlaygroundTests",
+            dependencies: ["Playground"]
         ),
     ]
 )

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A runnable example that checks its own outcome.
 struct Scenario: Sendable {
     let name: String
@@ -29,9 +35,17 @@ enum ScenarioRunner {
         virtualTimeScenario,
     ]
 
-    static func run(arguments: [String]) -> Int32 {
+    /// Runs the scenarios `arguments` name (all when none), or answers `--list` and `--help`;
+    /// returns the exit status. `usage` and `errors` receive the help text (tests capture them).
+    static func run(arguments: [String],
+                    usage: (String) -> Void = { print($0, terminator: "") },
+                    errors: (String) -> Void = standardError) -> Int32 {
         if arguments == ["--list"] {
             for scenario in all { print("\(scenario.name)  \(scenario.summary)") }
+            return 0
+        }
+        if arguments.contains("--help") || arguments.contains("-h") {
+            usage(help)
             return 0
         }
         let chosen: [Scenario]
@@ -41,7 +55,7 @@ enum ScenarioRunner {
             chosen = all.filter { arguments.contains($0.name) }
             let unknown = arguments.filter { name in !all.contains { $0.name == name } }
             guard unknown.isEmpty else {
-                print("unknown scenario: \(unknown.joined(separator: ", ")); try --list")
+                errors("unknown argument: \(unknown.joined(separator: ", "))\n\n" + help)
                 return 2
             }
         }
@@ -58,5 +72,32 @@ enum ScenarioRunner {
         }
         print("\(chosen.count - failures) passed, \(failures) failed")
         return failures == 0 ? 0 : 1
+    }
+
+    /// What `--help` prints (to standard error after an unknown argument).
+    static var help: String {
+        let width = all.map(\.name.count).max() ?? 0
+        let lines = all.map { "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + "  " + $0.summary }
+        return """
+            Runs RingMQ example scenarios; each checks its own outcome.
+
+            Usage:
+              swift run Playground              run every scenario
+              swift run Playground NAME…        run the scenarios named
+              swift run Playground --list       list the scenarios
+              swift run Playground --help, -h   show this help
+
+            Scenarios:
+            \(lines.joined(separator: "\n"))
+
+            Exits 0 when every scenario run passes, 1 when one fails, 2 on an unknown argument.
+
+            """
+    }
+
+    /// Writes `text` to standard error.
+    static func standardError(_ text: String) {
+        var text = text
+        _ = text.withUTF8 { write(2, $0.baseAddress, $0.count) }
     }
 }

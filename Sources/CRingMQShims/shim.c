@@ -3,6 +3,16 @@
 #include <errno.h>
 #include <time.h>
 
+#include <pthread.h>
+
+int ringmq_set_thread_name(const char *name) {
+#if defined(__APPLE__)
+    return pthread_setname_np(name);
+#else
+    return pthread_setname_np(pthread_self(), name);
+#endif
+}
+
 int64_t ringmq_monotonic_ns(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

@@ -30,6 +30,10 @@ void ringmq_membarrier(void);
 /// by the switches `RINGMQ_PORTABLE_WAIT` and `RINGMQ_NO_MEMBARRIER` (see shim.c).
 int ringmq_wait_path(void);
 
+/// Names the calling thread (pthread_setname_np, a GNU extension Swift's Glibc does not show).
+/// Linux takes at most 15 bytes: the caller truncates. Returns 0 or an errno value.
+int ringmq_set_thread_name(const char *name);
+
 /// Monotonic clock in nanoseconds.
 int64_t ringmq_monotonic_ns(void);
 

@@ -1,5 +1,6 @@
 import Foundation
 import RingMQ
+import RingMQFoundation
 import Testing
 
 // The samples of Docs/GettingStarted.md, verbatim (the suite, and the check that they match the
@@ -28,26 +29,38 @@ extension DocSamplesTests {
             let results = try context.socket(.pull)
             try results.bind("inproc://results")
 
-            let worker = Thread {
-                do {
-                    let input = try context.socket(.pull)
-                    try input.connect("inproc://tasks")
-                    let output = try context.socket(.push)
-                    try output.connect("inproc://results")
-                    while true {
-                        let task = try input.receive()
-                        try output.send("done: \(task[0].string)")
-                    }
-                } catch {
-                    // RingMQError.terminated: context.terminate() below stops the worker.
+            let worker = SocketThread(name: "worker") {
+                let input = try context.socket(.pull)
+                try input.connect("inproc://tasks")
+                let output = try context.socket(.push)
+                try output.connect("inproc://results")
+                while true {
+                    let task = try input.receive()
+                    try output.send("done: \(task[0].string)")
                 }
             }
-            worker.start()
 
             for n in 1...3 { try tasks.send("task \(n)") }
             for _ in 1...3 { print(try results.receive()[0].string) }   // done: task 1, …
-            context.terminate()
+            context.terminate()                   // the worker's receive throws .terminated,
+            try? worker.join()                    // which join rethrows: the worker has ended
         }.join().get()
         #expect(printed == ["done: task 1", "done: task 2", "done: task 3"])
+    }
+
+    @Test func gettingStartedFramesAndData() throws {
+        let received = try Peer { () throws -> Data in
+            let context = Context()
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://files")
+            let push = try context.socket(.push)
+            try push.connect("inproc://files")
+
+            try push.send(Message(Frame(Data("contents".utf8))))   // Data → Frame: the bytes are copied
+            let contents: Data = try pull.receive()[0].data         // Frame → Data: copied again
+            context.terminate()
+            return contents
+        }.join().get()
+        #expect(received == Data("contents".utf8))
     }
 }

@@ -35,7 +35,7 @@ extension DocSamplesTests {
             try sub.connect("inproc://prices")
             try sub.subscribe("EUR")
             let event = try xpub.receive()                // one frame: byte 1, then "EUR"
-            if event[0].bytes.first == 1 { /* someone wants EUR: publish its snapshot */ }
+            if case .subscribe? = Subscription(event) { /* someone wants EUR: publish its snapshot */ }
             return event
         }.join().get()
         #expect(event == Message(Frame([1] + Array("EUR".utf8))))
@@ -49,7 +49,7 @@ extension DocSamplesTests {
         let xsub = try context.socket(.xsub)
         try xsub.connect("inproc://prices")
 
-        try xsub.send(Message(Frame([1] + Array("EUR".utf8))))
+        try xsub.send(Subscription.subscribe("EUR").message)
 
         #expect(try xpub.tryReceive() == Message(Frame([1, 69, 85, 82])))
         try xpub.send(["EUR", "1.08"])
@@ -68,10 +68,9 @@ extension DocSamplesTests {
             try sub.subscribe("public.")
             try sub.subscribe("secret.")
 
-            while let request = try gate.tryReceive() {       // byte 1 or 0, then the prefix
-                let prefix = Frame(request[0].bytes.dropFirst())
-                guard prefix.string.hasPrefix("public.") else { continue }   // refused: never applied
-                if request[0].bytes.first == 1 { try gate.subscribe(prefix) } else { try gate.unsubscribe(prefix) }
+            while let request = try gate.tryReceive() {
+                guard let change = Subscription(request), change.prefix.string.hasPrefix("public.") else { continue }  // refused
+                if change.isSubscribe { try gate.subscribe(change.prefix) } else { try gate.unsubscribe(change.prefix) }
             }
             try gate.send(["secret.plans", "…"])              // nobody may have it: dropped
             try gate.send(["public.news", "…"])               // reaches sub
@@ -92,14 +91,14 @@ extension DocSamplesTests {
             let backend = try context.socket(.xpub)
             backend.xpubVerbose = true                        // every subscriber's request, not just the first
             try backend.bind("inproc://prices-cached")        // subscribers connect here
-            let cache = Thread {                              // a thread of its own, never a pool task
-                do { try lastValueCache(frontend: frontend, backend: backend) } catch { /* .terminated */ }
+            let cache = SocketThread(name: "cache") {         // a thread of its own, never a pool task
+                try lastValueCache(frontend: frontend, backend: backend)   // until context.terminate()
             }
-            cache.start()
 
             // Scaffolding: the publisher sends one EUR update; a first subscriber receives it
             // (from the cache's answer or as it passes through: either way, once the cache
             // has it), so the late subscriber below can only get it from the cache.
+            defer { try? cache.join() }                       // runs after the terminate below
             defer { context.terminate() }
             let publisher = try context.socket(.pub)
             try publisher.bind("inproc://prices")
@@ -127,14 +126,15 @@ extension DocSamplesTests {
             let backend = try context.socket(.xpub)
             try backend.bind("inproc://weather-relay")     // subscribers connect here
 
-            let relay = Thread {                           // any thread of your own, never a pool task
-                do { try proxy(frontend: frontend, backend: backend) } catch { /* .terminated */ }
+            let relay = SocketThread(name: "relay") {      // any thread of your own, never a pool task
+                try proxy(frontend: frontend, backend: backend)
             }
-            relay.start()
-            // … later: context.terminate() stops the proxy (and every other blocked call).
+            // … later: context.terminate() stops the proxy (and every other blocked call);
+            // try? relay.join() then returns (the proxy threw .terminated).
 
             // Scaffolding: a publisher that sees subscriptions (XPUB), and a subscriber behind
             // the relay; the subscription reaches the publisher through the proxy's thread.
+            defer { try? relay.join() }                       // runs after the terminate below
             defer { context.terminate() }
             let publisher = try context.socket(.xpub)
             try publisher.bind("inproc://weather")
@@ -203,9 +203,8 @@ func lastValueCache(frontend: Socket, backend: Socket) throws {
             try backend.send(update)
         }
         while let request = try backend.tryReceive() {
-            guard request[0].bytes.first == 1 else { continue }    // byte 0: an unsubscription
-            let prefix = request[0].bytes.dropFirst()
-            for (topic, update) in newest where topic.bytes.starts(with: prefix) {
+            guard case .subscribe(let prefix)? = Subscription(request) else { continue }   // skip unsubscriptions
+            for (topic, update) in newest where topic.bytes.starts(with: prefix.bytes) {
                 try backend.send(update)
             }
         }

@@ -42,6 +42,30 @@ extension DocSamplesTests {
         #expect(job == ["", "job 42"])
     }
 
+    @Test func requestReplyEnvelopeHelpers() throws {
+        let answer = try Peer { () throws -> Message? in
+            // Scaffolding: a ROUTER and a REQ that sent "hello" as "client".
+            let context = Context()
+            defer { context.terminate() }
+            let router = try context.socket(.router)
+            try router.bind("inproc://envelopes")
+            let client = try context.socket(.req)
+            client.routingID = "client"
+            try client.connect("inproc://envelopes")
+            try client.send("hello")
+
+            try { () throws -> Void in
+                var request = try router.receive()              // ["client", "", "hello"]
+                guard let envelope = request.popEnvelope() else { return }   // no delimiter: not a request
+                var reply: Message = "hi"                       // request is now ["hello"]
+                reply.pushEnvelope(envelope)                    // ["client", "", "hi"]
+                try router.send(reply)
+            }()
+            return try client.receive()
+        }.join().get()
+        #expect(answer == "hi")
+    }
+
     @Test func requestReplyHandoverAndProbes() throws {
         let (probe, second, first) = try Peer { () throws -> (Message, Socket, Socket) in
             let context = Context()
@@ -73,15 +97,16 @@ extension DocSamplesTests {
             try frontend.bind("inproc://clients")
             let backend = try context.socket(.dealer)
             try backend.bind("inproc://workers")
-            let broker = Thread {                          // a thread of your own, not a pool task
-                do { try proxy(frontend: frontend, backend: backend) } catch { /* .terminated */ }
+            let broker = SocketThread(name: "broker") {    // a thread of your own, not a pool task
+                try proxy(frontend: frontend, backend: backend)
             }
-            broker.start()
             // Clients: REQ sockets connected to inproc://clients.
             // Workers: REP sockets connected to inproc://workers, each in its own thread.
-            // context.terminate() stops the broker, and every blocked worker and client.
+            // context.terminate() stops the broker, and every blocked worker and client;
+            // try? broker.join() then returns (the proxy threw .terminated).
 
             // Scaffolding: one worker thread and one client.
+            defer { try? broker.join() }                   // runs after the terminate below
             defer { context.terminate() }
             let worker = try context.socket(.rep)
             try worker.connect("inproc://workers")
