@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A runnable example that checks its own outcome.
@@ -37,9 +37,11 @@ enum ScenarioRunner {
 
     /// Runs the scenarios `arguments` name (all when none), or answers `--list` and `--help`;
     /// returns the exit status. `usage` and `errors` receive the help text (tests capture them).
-    static func run(arguments: [String],
-                    usage: (String) -> Void = { print($0, terminator: "") },
-                    errors: (String) -> Void = standardError) -> Int32 {
+    static func run(
+        arguments: [String],
+        usage: (String) -> Void = { print($0, terminator: "") },
+        errors: (String) -> Void = standardError
+    ) -> Int32 {
         if arguments == ["--list"] {
             for scenario in all { print("\(scenario.name)  \(scenario.summary)") }
             return 0
@@ -77,7 +79,9 @@ enum ScenarioRunner {
     /// What `--help` prints (to standard error after an unknown argument).
     static var help: String {
         let width = all.map(\.name.count).max() ?? 0
-        let lines = all.map { "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + "  " + $0.summary }
+        let lines = all.map {
+            "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + "  " + $0.summary
+        }
         return """
             Runs RingMQ example scenarios; each checks its own outcome.
 

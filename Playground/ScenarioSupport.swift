@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RingMQ
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// How long any scenario waits for a message before it gives up: far longer than anything
 /// takes when RingMQ works, so a bug fails the scenario with `.timedOut` instead of hanging it.

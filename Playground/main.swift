@@ -3,9 +3,9 @@
 // `--help` (or `-h`) says all this. Exits non-zero if any scenario's check fails.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 exit(ScenarioRunner.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -19,7 +19,7 @@ let fireAndForgetScenario = Scenario(
     defer { context.terminate() }
 
     let server = try context.patientSocket(.pull)
-    server.receiveHighWaterMark = 5   // before bind: marks apply to connections made later
+    server.receiveHighWaterMark = 5  // before bind: marks apply to connections made later
     try server.bind("inproc://fire-and-forget")
     let client = try context.patientSocket(.push)
     client.sendHighWaterMark = 5
@@ -46,7 +46,7 @@ let fireAndForgetScenario = Scenario(
                 // Hold the last task until the client has gone: the client finishes first.
                 if index == accepted { _ = try notices.receive() }
                 let task = try server.receive()
-                simulateWork(.milliseconds(3))   // the server is slow: simulated work, not a wait
+                simulateWork(.milliseconds(3))  // the server is slow: simulated work, not a wait
                 done.append(task[0].string)
                 progress.tasksDone.add(1, ordering: .releasing)
             }
@@ -64,25 +64,28 @@ let fireAndForgetScenario = Scenario(
         if try client.trySend(Message("\(number)")) {
             accepted.append("\(number)")
         } else {
-            refused += 1   // the queue is full: the client does not wait, it moves on
+            refused += 1  // the queue is full: the client does not wait, it moves on
         }
     }
     let queued = client.statistics.queuedOut
     try notify.send(Message("\(accepted.count)"))
-    try client.send("bye")   // the one message that must arrive: a blocking send waits for room
-    client.close()           // the client is finished; what it queued stays for the server
+    try client.send("bye")  // the one message that must arrive: a blocking send waits for room
+    client.close()  // the client is finished; what it queued stays for the server
     let doneWhenClientLeft = progress.tasksDone.load(ordering: .acquiring)
     try notify.send("client closed")
-    print("   client: \(attempts) tasks pushed without waiting: \(accepted.count) accepted, "
-          + "\(refused) refused by trySend (queue full at 5 + 5)")
-    print("   client finished and closed: statistics.queuedOut was \(queued); "
-          + "the server had done \(doneWhenClientLeft) of \(accepted.count)")
+    print(
+        "   client: \(attempts) tasks pushed without waiting: \(accepted.count) accepted, "
+            + "\(refused) refused by trySend (queue full at 5 + 5)")
+    print(
+        "   client finished and closed: statistics.queuedOut was \(queued); "
+            + "the server had done \(doneWhenClientLeft) of \(accepted.count)")
 
     let reported = try reports.receive()
     let processed = reported[0].string.split(separator: ",").map(String.init)
     serverThread.join()
-    print("   server: did all \(processed.count) accepted tasks, \(processed.count - doneWhenClientLeft) of them "
-          + "after the client had left")
+    print(
+        "   server: did all \(processed.count) accepted tasks, \(processed.count - doneWhenClientLeft) of them "
+            + "after the client had left")
 
     try check(accepted.count + refused == attempts, "\(accepted.count) accepted + \(refused) refused != \(attempts)")
     try check(refused > 0, "the server was never too slow: no trySend was refused")

@@ -69,10 +69,12 @@ private func tourPublishSubscribe(_ context: Context) throws {
     }
     let sports = try drain(sportsFan)
     let weather = try drain(weatherWatcher)
-    print("   PUB/SUB        4 published on 3 topics; \"sports\" subscriber got \(sports.count) "
-          + "(\(sports.map { $0[1].string }.joined(separator: "; "))), \"weather\" got \(weather.count)")
-    try check(sports == [["sports", "3-1 at half time"], ["sports", "final score 4-2"]],
-              "the sports subscriber got \(sports)")
+    print(
+        "   PUB/SUB        4 published on 3 topics; \"sports\" subscriber got \(sports.count) "
+            + "(\(sports.map { $0[1].string }.joined(separator: "; "))), \"weather\" got \(weather.count)")
+    try check(
+        sports == [["sports", "3-1 at half time"], ["sports", "final score 4-2"]],
+        "the sports subscriber got \(sports)")
     try check(weather == [["weather", "rain from the west"]], "the weather subscriber got \(weather)")
 }
 
@@ -93,19 +95,20 @@ private func tourDealerRouter(_ context: Context) throws {
     let router = try context.patientSocket(.router)
     try router.bind("inproc://tour-router")
     let clientA = try context.patientSocket(.dealer)
-    clientA.routingID = "client-A"   // before connecting: the ROUTER learns it at connect
+    clientA.routingID = "client-A"  // before connecting: the ROUTER learns it at connect
     try clientA.connect("inproc://tour-router")
     let clientB = try context.patientSocket(.dealer)
     clientB.routingID = "client-B"
     try clientB.connect("inproc://tour-router")
 
     try clientA.send("what is my name?")
-    let request = try router.receive()   // [routing id, body]
+    let request = try router.receive()  // [routing id, body]
     let name = request[0]
     try router.send([name, Frame("you are \(name.string)")])
     let reply = try clientA.receive()
-    print("   DEALER/ROUTER  ROUTER got [\(name.string), \(request[1].string)] and routed "
-          + "\"\(reply[0].string)\" back to it")
+    print(
+        "   DEALER/ROUTER  ROUTER got [\(name.string), \(request[1].string)] and routed "
+            + "\"\(reply[0].string)\" back to it")
     try check(name == "client-A", "the ROUTER saw the request from \(name), expected client-A")
     try check(reply == "you are client-A", "client-A got \(reply)")
     try check(try clientB.tryReceive() == nil, "client-B received a reply meant for client-A")
@@ -188,8 +191,9 @@ private func tourAsync(_ context: Context) throws {
         let report = try reports.receive()
         got[report[0].string] = report[1].string
     }
-    print("   async          a task with for-await did \(got["for-await"] ?? "?"); "
-          + "a task with onMessage did \(got["onMessage"] ?? "?")")
+    print(
+        "   async          a task with for-await did \(got["for-await"] ?? "?"); "
+            + "a task with onMessage did \(got["onMessage"] ?? "?")")
     try check(got["for-await"] == "job 1,job 3,job 5", "the for-await consumer did \(got["for-await"] ?? "nothing")")
     try check(got["onMessage"] == "job 2,job 4,job 6", "the onMessage consumer did \(got["onMessage"] ?? "nothing")")
 }

@@ -23,8 +23,10 @@ let pipelineScenario = Scenario(
 
     /// A stage: receives on `input`, sends `transform(message)` on `output` (binding it when
     /// the next stage connects to it), forwards "end" and stops.
-    func stage(_ name: String, from input: String, to output: String, bindingOutput: Bool = false,
-               _ transform: @escaping @Sendable (Message) -> Message) throws -> PeerThread {
+    func stage(
+        _ name: String, from input: String, to output: String, bindingOutput: Bool = false,
+        _ transform: @escaping @Sendable (Message) -> Message
+    ) throws -> PeerThread {
         let inbound = try context.patientSocket(.pull)
         let outbound = try context.patientSocket(.push)
         try inbound.connect(input)
@@ -46,8 +48,10 @@ let pipelineScenario = Scenario(
     }
 
     // [series, "v1,v2,…"] -> [series, "n1,n2,…"]
-    let preprocessor = try stage("preprocessor", from: "inproc://pipeline-raw", to: "inproc://pipeline-scaled",
-                                 bindingOutput: true) {
+    let preprocessor = try stage(
+        "preprocessor", from: "inproc://pipeline-raw", to: "inproc://pipeline-scaled",
+        bindingOutput: true
+    ) {
         [$0[0], Frame(PipelineMath.encode(PipelineMath.normalise(PipelineMath.decode($0[1]))))]
     }
     // [series, "n1,n2,…"] -> [series, mean, variance, trend]
@@ -62,10 +66,12 @@ let pipelineScenario = Scenario(
         ("boiler", 0.8), ("cellar", 0.0), ("attic", -0.5), ("garden", 1.5), ("freezer", -1.2),
     ]
     let series = drifts.map { sensor in
-        (name: sensor.name, drift: sensor.drift,
-         readings: (0..<24).map { step in
-             20 + sensor.drift * Double(step) + Double.random(in: -1...1, using: &random)
-         })
+        (
+            name: sensor.name, drift: sensor.drift,
+            readings: (0..<24).map { step in
+                20 + sensor.drift * Double(step) + Double.random(in: -1...1, using: &random)
+            }
+        )
     }
 
     for sensor in series {
@@ -78,25 +84,31 @@ let pipelineScenario = Scenario(
         let result = try collector.receive()
         if result[0].string == "end" { break }
         let name = result[0].string
-        let figures = (mean: Double(result[1].string)!, variance: Double(result[2].string)!,
-                       trend: Double(result[3].string)!)
+        let figures = (
+            mean: Double(result[1].string)!, variance: Double(result[2].string)!,
+            trend: Double(result[3].string)!
+        )
         let direction = figures.trend > 0.02 ? "rising" : figures.trend < -0.02 ? "falling" : "flat"
-        print("   \(padded(name, to: 8)) mean \(decimal(figures.mean))  variance \(decimal(figures.variance))  "
-              + "trend \(decimal(figures.trend, signed: true))/reading (\(direction))")
+        print(
+            "   \(padded(name, to: 8)) mean \(decimal(figures.mean))  variance \(decimal(figures.variance))  "
+                + "trend \(decimal(figures.trend, signed: true))/reading (\(direction))")
 
         // The same computation without the pipeline, in this thread.
         guard let sensor = series.first(where: { $0.name == name }) else {
             throw ScenarioFailure(description: "a result for an unknown series \(name)")
         }
-        try check(collected < series.count && series[collected].name == name,
-                  "results out of order: got \(name) as result \(collected + 1)")
+        try check(
+            collected < series.count && series[collected].name == name,
+            "results out of order: got \(name) as result \(collected + 1)")
         let expected = PipelineMath.analyse(PipelineMath.normalise(sensor.readings))
-        try check(figures.mean == expected.mean && figures.variance == expected.variance
-                      && figures.trend == expected.trend,
-                  "\(name): pipeline says \(figures), computed directly \(expected)")
+        try check(
+            figures.mean == expected.mean && figures.variance == expected.variance
+                && figures.trend == expected.trend,
+            "\(name): pipeline says \(figures), computed directly \(expected)")
         if sensor.drift != 0 {
-            try check((figures.trend > 0) == (sensor.drift > 0),
-                      "\(name): trend \(figures.trend) has the wrong sign for a drift of \(sensor.drift)")
+            try check(
+                (figures.trend > 0) == (sensor.drift > 0),
+                "\(name): trend \(figures.trend) has the wrong sign for a drift of \(sensor.drift)")
         }
         collected += 1
     }
@@ -121,7 +133,8 @@ enum PipelineMath {
         let mean = values.reduce(0, +) / count
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
         let middle = (count - 1) / 2
-        var covariance = 0.0, spread = 0.0
+        var covariance = 0.0
+        var spread = 0.0
         for (step, value) in values.enumerated() {
             covariance += (Double(step) - middle) * (value - mean)
             spread += (Double(step) - middle) * (Double(step) - middle)

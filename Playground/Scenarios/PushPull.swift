@@ -49,7 +49,8 @@ let pushPullScenario = Scenario(
     try check(doneBy.count == taskCount, "expected \(taskCount) distinct tasks done, got \(doneBy.count)")
     for number in 1...taskCount {
         let expected = "worker \((number - 1) % 2)"
-        try check(doneBy["task \(number)"] == expected,
-                  "task \(number) went to \(doneBy["task \(number)"] ?? "nobody"), expected \(expected) (round-robin)")
+        try check(
+            doneBy["task \(number)"] == expected,
+            "task \(number) went to \(doneBy["task \(number)"] ?? "nobody"), expected \(expected) (round-robin)")
     }
 }

@@ -43,12 +43,12 @@ let taskDistributorScenario = Scenario(
     for number in 1...taskCount {
         try ventilator.send(Message("\(number)"))
     }
-    var doneBy: [Int: [Int]] = [:]   // task number -> the workers that reported it
+    var doneBy: [Int: [Int]] = [:]  // task number -> the workers that reported it
     for _ in 1...taskCount {
         let result = try results.receive()
         doneBy[Int(result[1].string)!, default: []].append(Int(result[0].string)!)
     }
-    for _ in workers { try ventilator.send("stop") }   // round-robin: one stop each
+    for _ in workers { try ventilator.send("stop") }  // round-robin: one stop each
     for worker in workers { worker.join() }
 
     for id in 1...workerCount {
@@ -59,10 +59,12 @@ let taskDistributorScenario = Scenario(
     print("   task 1…\(taskCount) went to workers \(order.joined(separator: ","))")
 
     for number in 1...taskCount {
-        try check(doneBy[number]?.count == 1,
-                  "task \(number) was done \(doneBy[number]?.count ?? 0) times, expected exactly once")
+        try check(
+            doneBy[number]?.count == 1,
+            "task \(number) was done \(doneBy[number]?.count ?? 0) times, expected exactly once")
         let expected = (number - 1) % workerCount + 1
-        try check(doneBy[number] == [expected],
-                  "task \(number) went to worker \(order[number - 1]), expected worker \(expected) (round-robin)")
+        try check(
+            doneBy[number] == [expected],
+            "task \(number) went to worker \(order[number - 1]), expected worker \(expected) (round-robin)")
     }
 }

@@ -20,7 +20,7 @@ let virtualTimeScenario = Scenario(
     let jobs = try context.socket(.push)
     try jobs.bind("inproc://virtual-jobs")
     let worker = try context.socket(.pull)
-    worker.receiveTimeout = .seconds(5)      // on the manual clock: ends only when it advances
+    worker.receiveTimeout = .seconds(5)  // on the manual clock: ends only when it advances
     try worker.connect("inproc://virtual-jobs")
     let log = try context.socket(.pull)
     try log.bind("inproc://virtual-log")
@@ -57,7 +57,9 @@ let virtualTimeScenario = Scenario(
     thread.join()
 
     let real = started.duration(to: .now)
-    print("   virtual time passed: \(clock.now.offset); real time: \(real < .milliseconds(100) ? "under 100 ms" : "\(real)")")
+    print(
+        "   virtual time passed: \(clock.now.offset); real time: \(real < .milliseconds(100) ? "under 100 ms" : "\(real)")"
+    )
     try check(first == "did job 1 at 4.0 seconds", "unexpected first report: \(first)")
     try check(last.hasPrefix("gave up at 9.0 seconds"), "unexpected last report: \(last)")
     try check(real < .seconds(1), "the 5 s timeout took \(real) of real time")

@@ -20,7 +20,7 @@ let weatherScenario = Scenario(
     defer { context.terminate() }
 
     let publisher = try context.patientSocket(.pub)
-    publisher.sendHighWaterMark = 0          // no limit: the subscriber misses nothing
+    publisher.sendHighWaterMark = 0  // no limit: the subscriber misses nothing
     try publisher.bind("inproc://weather")
 
     let frontend = try context.socket(.xsub)
@@ -51,12 +51,12 @@ let weatherScenario = Scenario(
         do {
             var ready = false
             var updates: [String] = []
-            var strangers = 0   // messages not for our zip code: there must be none
+            var strangers = 0  // messages not for our zip code: there must be none
             while updates.count < wanted {
                 let text = try subscriber.receive()[0].string
                 if !text.hasPrefix(zip + " ") { strangers += 1 }
                 if text.hasSuffix(" probe") {
-                    if !ready { try report.send("ready") }   // the subscription reached the PUB
+                    if !ready { try report.send("ready") }  // the subscription reached the PUB
                     ready = true
                     continue
                 }
@@ -64,8 +64,10 @@ let weatherScenario = Scenario(
             }
             let temperatures = updates.map { Int($0.split(separator: " ")[1])! }
             let average = Double(temperatures.reduce(0, +)) / Double(temperatures.count)
-            try report.send(["done", Frame("\(average)"), Frame("\(strangers)"),
-                             Frame(updates.joined(separator: ";"))])
+            try report.send([
+                "done", Frame("\(average)"), Frame("\(strangers)"),
+                Frame(updates.joined(separator: ";")),
+            ])
         } catch {
             print("   subscriber stopped: \(error)")
         }
@@ -90,7 +92,8 @@ let weatherScenario = Scenario(
     var published = 0
     var forUs: [String] = []
     while forUs.count < wanted {
-        let update = "\(zips[Int(random.next() % UInt64(zips.count))]) "
+        let update =
+            "\(zips[Int(random.next() % UInt64(zips.count))]) "
             + "\(Int(random.next() % 215) - 80) \(Int(random.next() % 50) + 10)"
         try publisher.send(Message(update))
         published += 1
@@ -99,7 +102,7 @@ let weatherScenario = Scenario(
 
     let done = try reports.receive()
     listener.join()
-    context.terminate()   // wakes the proxy: it throws .terminated
+    context.terminate()  // wakes the proxy: it throws .terminated
     relay.join()
 
     let average = Double(done[1].string)!
@@ -107,10 +110,12 @@ let weatherScenario = Scenario(
     let seen = done[3].string.split(separator: ";").map(String.init)
     let expected = Double(forUs.map { Int($0.split(separator: " ")[1])! }.reduce(0, +)) / Double(wanted)
     print("   probed \"\(zip) probe\" until one came through the proxy: the subscription had reached the PUB")
-    print("   published \(published) updates for \(zips.count) zip codes; the subscriber to \"\(zip) \" "
-          + "received \(seen.count), all for \(zip)")
-    print("   average temperature for \(zip): \(decimal(average, places: 1))F "
-          + "(first updates: \(seen.prefix(3).joined(separator: ", ")), …)")
+    print(
+        "   published \(published) updates for \(zips.count) zip codes; the subscriber to \"\(zip) \" "
+            + "received \(seen.count), all for \(zip)")
+    print(
+        "   average temperature for \(zip): \(decimal(average, places: 1))F "
+            + "(first updates: \(seen.prefix(3).joined(separator: ", ")), …)")
 
     try check(strangers == 0, "the subscriber received \(strangers) updates for other zip codes")
     try check(seen == forUs, "the subscriber saw other updates than the \(wanted) published for \(zip)")

@@ -13,7 +13,8 @@ import RingMQ
 /// ventilator), the rotation includes it again.
 let workerChurnScenario = Scenario(
     name: "worker-churn",
-    summary: "20 tasks over two workers; A leaves after task 7 with task 9 queued, which B does; nothing lost or done twice"
+    summary:
+        "20 tasks over two workers; A leaves after task 7 with task 9 queued, which B does; nothing lost or done twice"
 ) {
     let context = Context()
     defer { context.terminate() }
@@ -26,7 +27,7 @@ let workerChurnScenario = Scenario(
     let control = try context.patientSocket(.pair)
     try control.bind("inproc://churn-control")
 
-    let leaveAfter = 7     // A leaves once it has done this task
+    let leaveAfter = 7  // A leaves once it has done this task
     let taskCount = 20
 
     /// One worker: takes tasks, reports `[name, task, note]`. Worker A leaves after task
@@ -51,10 +52,10 @@ let workerChurnScenario = Scenario(
                 let unread = tasks.statistics.queuedIn
                 tasks.close()
                 try report.send([Frame(name), task[0], Frame("left with \(unread) queued")])
-                _ = try callBack.receive()   // "come back"
+                _ = try callBack.receive()  // "come back"
                 tasks = try context.patientSocket(.pull)
                 try tasks.connect("inproc://churn-tasks")
-                try callBack.send("back")    // connected: the next task may come here
+                try callBack.send("back")  // connected: the next task may come here
             }
         }
     }
@@ -90,23 +91,24 @@ let workerChurnScenario = Scenario(
     var leftNote: String?
     while leftNote == nil { leftNote = try collect(until: order.count + 1) }
     print("   worker A left after task \(leaveAfter), \(leftNote!)")
-    for number in 11...16 { try ventilator.send(Message("\(number)")) }   // task 9 goes out first
+    for number in 11...16 { try ventilator.send(Message("\(number)")) }  // task 9 goes out first
     _ = try collect(until: 16)
     print("   tasks so far: \(show(order[...]))")
     print("   ventilator took back and resent \(ventilator.statistics.messagesRedelivered) task(s)")
 
     try control.send("come back")
-    _ = try control.receive()   // "back": A's new PULL is connected
+    _ = try control.receive()  // "back": A's new PULL is connected
     print("   worker A came back after task 16")
     for number in 17...taskCount { try ventilator.send(Message("\(number)")) }
     _ = try collect(until: taskCount)
     print("   tasks after A came back: \(show(order[16...]))")
-    for _ in workers { try ventilator.send("stop") }   // round-robin: one stop each
+    for _ in workers { try ventilator.send("stop") }  // round-robin: one stop each
     for worker in workers { worker.join() }
 
     for number in 1...taskCount {
-        try check(doneBy[number]?.count == 1,
-                  "task \(number) was done \(doneBy[number]?.count ?? 0) times, expected exactly once")
+        try check(
+            doneBy[number]?.count == 1,
+            "task \(number) was done \(doneBy[number]?.count ?? 0) times, expected exactly once")
     }
     try check(leftNote == "left with 1 queued", "A should leave with task 9 queued, said \(leftNote!)")
     try check(doneBy[9] == ["B"], "task 9, queued to A when it left, should be B's")
@@ -115,7 +117,8 @@ let workerChurnScenario = Scenario(
     try check(order.firstIndex(of: 9)! < firstB, "task 9 should be done before the tasks sent after A left")
     try check((11...16).allSatisfy { doneBy[$0] == ["B"] }, "tasks 11...16 should all be B's while A is away")
     for name in ["A", "B"] {
-        try check((17...taskCount).contains { doneBy[$0] == [name] },
-                  "worker \(name) did none of tasks 17...\(taskCount) after A came back")
+        try check(
+            (17...taskCount).contains { doneBy[$0] == [name] },
+            "worker \(name) did none of tasks 17...\(taskCount) after A came back")
     }
 }

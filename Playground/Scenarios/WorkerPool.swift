@@ -26,7 +26,7 @@ let workerPoolScenario = Scenario(
     let pool = WorkerPool(context: context, tasks: "inproc://pool-tasks", results: "inproc://pool-results")
 
     var nextTask = 1
-    var lastTaskBefore: [String: Int] = [:]   // retired worker -> the last task sent before it retired
+    var lastTaskBefore: [String: Int] = [:]  // retired worker -> the last task sent before it retired
     /// Sends `count` tasks to whatever workers the pool has now.
     func feed(_ count: Int) throws {
         for _ in 0..<count {
@@ -41,13 +41,14 @@ let workerPoolScenario = Scenario(
         let before = pool.names
         try pool.scale(to: workers)
         let started = pool.names.filter { !before.contains($0) }
-        let retired = before.filter { !pool.names.contains($0) }.reversed()   // newest first
+        let retired = before.filter { !pool.names.contains($0) }.reversed()  // newest first
         for name in retired { lastTaskBefore[name] = nextTask - 1 }
         var change = ""
         if !started.isEmpty { change = "started \(started.joined(separator: ", "))" }
         if !retired.isEmpty {
             let drained = retired.map { pool.drainedOnRetire[$0]! }.reduce(0, +)
-            change = "retired \(retired.joined(separator: ", ")) "
+            change =
+                "retired \(retired.joined(separator: ", ")) "
                 + "(first doing the \(drained) tasks still queued to them)"
         }
         let first = nextTask
@@ -55,9 +56,9 @@ let workerPoolScenario = Scenario(
         phases.append((workers, change, first...(nextTask - 1)))
     }
     try phase(workers: 2, tasks: 20)
-    try phase(workers: 5, tasks: 30)   // w1 and w2 may still be busy with the first 20
-    try phase(workers: 2, tasks: 20)   // w3-w5 finish what is queued to them, then leave
-    try pool.scale(to: 0)              // drain everyone
+    try phase(workers: 5, tasks: 30)  // w1 and w2 may still be busy with the first 20
+    try phase(workers: 2, tasks: 20)  // w3-w5 finish what is queued to them, then leave
+    try pool.scale(to: 0)  // drain everyone
 
     var doneBy: [Int: [String]] = [:]
     for _ in 1..<nextTask {
@@ -93,7 +94,7 @@ let workerPoolScenario = Scenario(
 final class WorkerPool {
     private struct Worker {
         let name: String
-        let line: Socket     // the pool's end of the worker's PAIR
+        let line: Socket  // the pool's end of the worker's PAIR
         let thread: PeerThread
     }
 
@@ -131,7 +132,7 @@ final class WorkerPool {
         let farEnd = try context.patientSocket(.pair)
         try farEnd.connect("inproc://pool-line-\(name)")
         let inbox = try context.patientSocket(.pull)
-        try inbox.connect(tasks)   // in the rotation from the feeder's next send
+        try inbox.connect(tasks)  // in the rotation from the feeder's next send
         let report = try context.patientSocket(.push)
         try report.connect(results)
         let thread = PeerThread {
@@ -179,7 +180,7 @@ final class WorkerPool {
                     drained += 1
                 }
                 inbox.close()
-                report.close()   // what it reported stays queued for the pool's PULL
+                report.close()  // what it reported stays queued for the pool's PULL
                 try line.send(["retired", "\(drained)"])
                 return
             }

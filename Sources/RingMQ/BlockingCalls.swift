@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs `body` with RingMQ's blocking calls allowed from the current task (and from the tasks
@@ -63,9 +63,9 @@ enum BlockingCallCheck {
     }
 
     #if DEBUG
-    static let reaction = Reaction.trap
+        static let reaction = Reaction.trap
     #else
-    static let reaction = Reaction.warnOnce
+        static let reaction = Reaction.warnOnce
     #endif
 
     private static let warned = Atomic<Bool>(false)

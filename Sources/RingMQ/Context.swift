@@ -39,9 +39,10 @@ public final class Context: Sendable {
             time = TimeSource(.scheduler(scheduler))
         } else {
             let start = clock.now
-            time = TimeSource(.clock(
-                now: { start.duration(to: clock.now) },
-                sleep: { offset in try await clock.sleep(until: start.advanced(by: offset), tolerance: nil) }))
+            time = TimeSource(
+                .clock(
+                    now: { start.duration(to: clock.now) },
+                    sleep: { offset in try await clock.sleep(until: start.advanced(by: offset), tolerance: nil) }))
         }
     }
 

@@ -4,8 +4,10 @@ extension Poller {
     /// Waits, blocking the thread, up to `timeout` until one of `registrations` is ready.
     /// `clockOf` gives the clock of a wait with no open socket to wait on; `call` names the
     /// public call in reports about a blocking call in a task or a stuck wait.
-    static func wait(_ registrations: [Registration], timeout: Duration?, clockOf home: Socket?,
-                     call: String) throws -> [Item] {
+    static func wait(
+        _ registrations: [Registration], timeout: Duration?, clockOf home: Socket?,
+        call: String
+    ) throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosed }
         var ready: [Item] = []
         let check = { () throws -> Bool in
@@ -27,11 +29,13 @@ extension Poller {
     }
 
     /// The async form of ``wait(_:timeout:clockOf:call:)``: parks the task.
-    static func wait(_ registrations: [Registration], timeout: Duration?, clockOf home: Socket?,
-                     call: String) async throws -> [Item] {
+    static func wait(
+        _ registrations: [Registration], timeout: Duration?, clockOf home: Socket?,
+        call: String
+    ) async throws -> [Item] {
         let open = registrations.filter { !$0.socket.isClosed }
         let deadline = Deadline(timeout: timeout, on: (open.first?.socket ?? home)?.context.time)
-        var watch: ClockWatch?                 // made at the first park
+        var watch: ClockWatch?  // made at the first park
         defer { watch?.finish() }
         while true {
             try Task.checkCancellation()

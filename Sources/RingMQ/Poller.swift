@@ -73,18 +73,24 @@ public struct Poller: Sendable {
     /// `events(for:)`.
     ///
     /// - Throws: ``RingMQError/terminated`` when a registered socket's context terminates.
-    @available(*, noasync, message: "the blocking poll(timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
+    @available(
+        *, noasync,
+        message:
+            "the blocking poll(timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)"
+    )
     public func poll(timeout: Duration?) throws -> [Item] {
-        try Poller.wait(registrations, timeout: timeout, clockOf: registrations.first?.socket,
-                        call: "Poller.poll(timeout:)")
+        try Poller.wait(
+            registrations, timeout: timeout, clockOf: registrations.first?.socket,
+            call: "Poller.poll(timeout:)")
     }
 
     /// The async form of ``poll(timeout:)``: suspends the task instead of blocking its thread.
     ///
     /// - Throws: `CancellationError` when the task is cancelled; as ``poll(timeout:)``.
     public func poll(timeout: Duration?) async throws -> [Item] {
-        try await Poller.wait(registrations, timeout: timeout, clockOf: registrations.first?.socket,
-                              call: "Poller.poll(timeout:)")
+        try await Poller.wait(
+            registrations, timeout: timeout, clockOf: registrations.first?.socket,
+            call: "Poller.poll(timeout:)")
     }
 
     /// Like ``poll(timeout:)-2ucf1``, but waits only for those of `sockets`, each for the events it
@@ -96,10 +102,15 @@ public struct Poller: Sendable {
     /// - Throws: ``RingMQError/invalidState(_:)`` when one of `sockets` is not registered (the
     ///   poller would not know what to wait for on it: register it first); as
     ///   ``poll(timeout:)-2ucf1``.
-    @available(*, noasync, message: "the blocking poll(only:timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(only:timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
+    @available(
+        *, noasync,
+        message:
+            "the blocking poll(only:timeout:) would hold a thread of the cooperative pool; write 'try await poller.poll(only:timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)"
+    )
     public func poll(only sockets: some Sequence<Socket>, timeout: Duration?) throws -> [Item] {
-        try Poller.wait(registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,
-                        call: "Poller.poll(only:timeout:)")
+        try Poller.wait(
+            registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,
+            call: "Poller.poll(only:timeout:)")
     }
 
     /// The async form of ``poll(only:timeout:)``: suspends the task instead of blocking its
@@ -107,8 +118,9 @@ public struct Poller: Sendable {
     ///
     /// - Throws: `CancellationError` when the task is cancelled; as ``poll(only:timeout:)``.
     public func poll(only sockets: some Sequence<Socket>, timeout: Duration?) async throws -> [Item] {
-        try await Poller.wait(registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,
-                              call: "Poller.poll(only:timeout:)")
+        try await Poller.wait(
+            registrations(only: sockets), timeout: timeout, clockOf: registrations.first?.socket,
+            call: "Poller.poll(only:timeout:)")
     }
 
     /// The registrations of `sockets`, in registration order.
@@ -116,7 +128,8 @@ public struct Poller: Sendable {
         let subset = Set(sockets)
         for socket in subset where !registrations.contains(where: { $0.socket === socket }) {
             throw RingMQError.invalidState(
-                "poll(only:timeout:) was given a \(socket.type) socket that is not registered with this poller; register it first with register(_:for:)")
+                "poll(only:timeout:) was given a \(socket.type) socket that is not registered with this poller; register it first with register(_:for:)"
+            )
         }
         return registrations.filter { subset.contains($0.socket) }
     }

@@ -80,7 +80,9 @@ extension Socket {
 
     /// A new stream of the socket's connection events from now on, as
     /// ``makeEventStream()`` makes: each read of this property registers another stream.
-    @available(*, deprecated, renamed: "makeEventStream()",
-               message: "each read makes a new stream; call makeEventStream() to say so")
+    @available(
+        *, deprecated, renamed: "makeEventStream()",
+        message: "each read makes a new stream; call makeEventStream() to say so"
+    )
     public var events: AsyncStream<SocketEvent> { makeEventStream() }
 }

@@ -86,7 +86,8 @@ extension SocketOption {
                 throw .invalidOption("routingID must be 1 to 255 bytes, not \(value.count)")
             }
             if let value, value.withUnsafeBytes({ $0.first == 0 }) {
-                throw .invalidOption("routingID must not start with a zero byte: ROUTER reserves those for the ids it generates")
+                throw .invalidOption(
+                    "routingID must not start with a zero byte: ROUTER reserves those for the ids it generates")
             }
             options.routingID = value
         case .routerMandatory(let on): options.routerMandatory = try checked(on, for: type)

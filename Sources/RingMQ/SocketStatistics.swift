@@ -28,8 +28,10 @@ public struct SocketStatistics: Sendable, Hashable {
     public var peers: Int
 
     /// Creates statistics with the given counts (for comparing in tests).
-    public init(messagesSent: Int = 0, messagesReceived: Int = 0, messagesDropped: Int = 0,
-                messagesRedelivered: Int = 0, queuedIn: Int = 0, queuedOut: Int = 0, peers: Int = 0) {
+    public init(
+        messagesSent: Int = 0, messagesReceived: Int = 0, messagesDropped: Int = 0,
+        messagesRedelivered: Int = 0, queuedIn: Int = 0, queuedOut: Int = 0, peers: Int = 0
+    ) {
         self.messagesSent = messagesSent
         self.messagesReceived = messagesReceived
         self.messagesDropped = messagesDropped

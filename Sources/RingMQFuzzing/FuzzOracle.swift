@@ -24,7 +24,7 @@ enum FuzzErrorKind: CustomStringConvertible {
     func matches(_ error: RingMQError) -> Bool {
         switch (self, error) {
         case (.socketClosed, .socketClosed), (.terminated, .terminated),
-             (.operationNotSupported, .operationNotSupported):
+            (.operationNotSupported, .operationNotSupported):
             true
         default:
             false
@@ -35,7 +35,7 @@ enum FuzzErrorKind: CustomStringConvertible {
     static func text(of error: RingMQError) -> String? {
         switch error {
         case .invalidEndpoint(let text), .addressInUse(let text), .endpointNotFound(let text),
-             .operationNotSupported(let text), .invalidState(let text), .invalidOption(let text):
+            .operationNotSupported(let text), .invalidState(let text), .invalidOption(let text):
             text
         case .incompatibleSocketTypes, .hostUnreachable, .timedOut, .socketClosed, .terminated:
             nil
@@ -59,8 +59,10 @@ func fuzzViolation(_ message: String, trail: @autoclosure () -> [String]) -> Nev
 
 extension FuzzExpectation {
     /// Checks the outcome of a call that returned `value`.
-    func checkReturned(_ value: @autoclosure () -> String, call: @autoclosure () -> String,
-                       trail: @autoclosure () -> [String]) {
+    func checkReturned(
+        _ value: @autoclosure () -> String, call: @autoclosure () -> String,
+        trail: @autoclosure () -> [String]
+    ) {
         if case .fails(let kind) = self {
             fuzzViolation("\(call()) returned \(value()) where it must throw \(kind)", trail: trail())
         }

@@ -60,22 +60,29 @@ extension FuzzWorld {
             var received = 0
             // Bounded: every input sends far fewer messages than this.
             while received < 100_000, receive(on: socket, slot: slot, blocking: false) { received += 1 }
-            require(!exact || received == queued,
-                    "\(socket.type) reported \(queued) messages queued in, and a drain received \(received)")
+            require(
+                !exact || received == queued,
+                "\(socket.type) reported \(queued) messages queued in, and a drain received \(received)")
         case .subscribe(let slot, let prefix):
             guard let socket = sockets[slot] else { return }
             knowSubscription(prefix)
-            let expect = expectation(slot, capable: socket.type.canSubscribe(manual: socket.xpubManual),
-                                     capabilityFirst: true)
-            if call("subscribe(\(prefix))", expect, { try socket.subscribe(prefix) }) != nil, socket.type.isSubscriberType {
+            let expect = expectation(
+                slot, capable: socket.type.canSubscribe(manual: socket.xpubManual),
+                capabilityFirst: true)
+            if call("subscribe(\(prefix))", expect, { try socket.subscribe(prefix) }) != nil,
+                socket.type.isSubscriberType
+            {
                 records[slot].change(subscribe: true, prefix)
             }
         case .unsubscribe(let slot, let prefix):
             guard let socket = sockets[slot] else { return }
             knowSubscription(prefix)
-            let expect = expectation(slot, capable: socket.type.canSubscribe(manual: socket.xpubManual),
-                                     capabilityFirst: true)
-            if call("unsubscribe(\(prefix))", expect, { try socket.unsubscribe(prefix) }) != nil, socket.type.isSubscriberType {
+            let expect = expectation(
+                slot, capable: socket.type.canSubscribe(manual: socket.xpubManual),
+                capabilityFirst: true)
+            if call("unsubscribe(\(prefix))", expect, { try socket.unsubscribe(prefix) }) != nil,
+                socket.type.isSubscriberType
+            {
                 records[slot].change(subscribe: false, prefix)
             }
         case .close(let slot):
@@ -153,7 +160,8 @@ extension FuzzWorld {
         records[slot].sent += 1
         let isChange = { (frame: Frame) in frame.withUnsafeBytes { ($0.first ?? 2) <= 1 } }
         if socket.type == .xsub, let first = message.first, isChange(first),
-           message.count == 1 || socket.onlyFirstSubscribe {
+            message.count == 1 || socket.onlyFirstSubscribe
+        {
             // A subscription message (byte 1 or 0, then the prefix), or with onlyFirstSubscribe a
             // batch of them: each frame that is one counts, the others are data.
             for frame in message where isChange(frame) {
@@ -176,12 +184,15 @@ extension FuzzWorld {
         }
         guard let message else { return false }
         require(!message.isEmpty, "\(socket.type) received a message without frames")
-        require(socket.type != .router || message.count >= 2,
-                "ROUTER received \(FuzzDescribe.message(message)): no routing id and body")
-        require(socket.type != .router || !message[0].isEmpty,
-                "ROUTER received \(FuzzDescribe.message(message)) with an empty routing id (a pipe it has no id for)")
-        require(message.allSatisfy(isKnown),
-                "\(socket.type) received \(FuzzDescribe.message(message)), which holds a frame never sent")
+        require(
+            socket.type != .router || message.count >= 2,
+            "ROUTER received \(FuzzDescribe.message(message)): no routing id and body")
+        require(
+            socket.type != .router || !message[0].isEmpty,
+            "ROUTER received \(FuzzDescribe.message(message)) with an empty routing id (a pipe it has no id for)")
+        require(
+            message.allSatisfy(isKnown),
+            "\(socket.type) received \(FuzzDescribe.message(message)), which holds a frame never sent")
         countReceived(message, slot: slot)
         return true
     }
@@ -191,28 +202,35 @@ extension FuzzWorld {
     private mutating func inspect(_ socket: Socket, slot: Int) {
         report.calls += 1
         let statistics = socket.statistics
-        let counts = [statistics.messagesSent, statistics.messagesReceived, statistics.messagesDropped,
-                      statistics.messagesRedelivered, statistics.queuedIn, statistics.queuedOut, statistics.peers]
+        let counts = [
+            statistics.messagesSent, statistics.messagesReceived, statistics.messagesDropped,
+            statistics.messagesRedelivered, statistics.queuedIn, statistics.queuedOut, statistics.peers,
+        ]
         require(counts.allSatisfy { $0 >= 0 }, "negative statistics: \(statistics)")
         if closed[slot] {
-            require(statistics.queuedIn == 0 && statistics.queuedOut == 0 && statistics.peers == 0,
-                    "a closed socket reports queues or peers: \(statistics)")
+            require(
+                statistics.queuedIn == 0 && statistics.queuedOut == 0 && statistics.peers == 0,
+                "a closed socket reports queues or peers: \(statistics)")
         }
         let record = records[slot]
-        require(statistics.messagesSent == record.sent && statistics.messagesReceived == record.received,
-                "\(socket.type) reports \(statistics); the driver had \(record.sent) sends accepted and "
-                    + "\(record.received) messages received")
+        require(
+            statistics.messagesSent == record.sent && statistics.messagesReceived == record.received,
+            "\(socket.type) reports \(statistics); the driver had \(record.sent) sends accepted and "
+                + "\(record.received) messages received")
         let subscriptions = socket.subscriptions
         require(subscriptions.values.allSatisfy { $0 > 0 }, "a subscription counted \(subscriptions)")
         if closed[slot] || !(socket.type.isSubscriberType || socket.type.isPublisherType) {
             require(subscriptions.isEmpty, "\(socket.type) (closed: \(closed[slot])) reports subscriptions")
         } else if socket.type.isSubscriberType {
-            require(subscriptions == record.subscriptions,
-                    "\(socket.type) reports subscriptions \(subscriptions); the driver made \(record.subscriptions)")
+            require(
+                subscriptions == record.subscriptions,
+                "\(socket.type) reports subscriptions \(subscriptions); the driver made \(record.subscriptions)")
         }
-        _ = (socket.sendHighWaterMark, socket.receiveHighWaterMark, socket.sendTimeout, socket.receiveTimeout,
-             socket.linger, socket.routingID, socket.routerMandatory, socket.conflate, socket.xpubVerbose,
-             socket.xpubNoDrop, socket.invertMatching, socket.redeliverUnread)
+        _ = (
+            socket.sendHighWaterMark, socket.receiveHighWaterMark, socket.sendTimeout, socket.receiveTimeout,
+            socket.linger, socket.routingID, socket.routerMandatory, socket.conflate, socket.xpubVerbose,
+            socket.xpubNoDrop, socket.invertMatching, socket.redeliverUnread
+        )
     }
 
     /// `Poller.poll(timeout: .zero)`: returns at once with a subset of what was asked, or
@@ -229,8 +247,9 @@ extension FuzzWorld {
         guard let items = call("poll(timeout: .zero)", expect, { try poller.poll(timeout: .zero) }) else { return }
         for item in items {
             require(poller.sockets.contains { $0 === item.socket }, "poll returned a socket not registered")
-            require(!item.events.isEmpty && events.isSuperset(of: item.events),
-                    "poll returned events \(item.events.rawValue) for a request of \(events.rawValue)")
+            require(
+                !item.events.isEmpty && events.isSuperset(of: item.events),
+                "poll returned events \(item.events.rawValue) for a request of \(events.rawValue)")
         }
     }
 

@@ -61,8 +61,10 @@ struct FuzzWorld {
 
     /// Makes a call, checks its outcome against `expect`, and prints it when tracing. Returns
     /// the value, or `nil` when it threw. `name` is only built for a trace or a violation.
-    mutating func call<Value>(_ name: @autoclosure () -> String, _ expect: FuzzExpectation,
-                              _ body: () throws -> Value) -> Value? {
+    mutating func call<Value>(
+        _ name: @autoclosure () -> String, _ expect: FuzzExpectation,
+        _ body: () throws -> Value
+    ) -> Value? {
         report.calls += 1
         do {
             let value = try body()

@@ -1,9 +1,9 @@
 import RingMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A clock whose time moves only when a test says so, for timeouts tested in microseconds.
@@ -94,7 +94,9 @@ public final class ManualClock: Clock, Sendable {
     /// - Precondition: `safetyLimit` is positive.
     public init(safetyLimit: Duration) {
         // fatalError keeps its message in optimised builds, where a precondition's is dropped.
-        if safetyLimit <= .zero { fatalError("ManualClock(safetyLimit:) needs a positive duration, not \(safetyLimit)") }
+        if safetyLimit <= .zero {
+            fatalError("ManualClock(safetyLimit:) needs a positive duration, not \(safetyLimit)")
+        }
         self.safetyLimit = safetyLimit
     }
 
@@ -187,8 +189,10 @@ public final class ManualClock: Clock, Sendable {
 extension ManualClock: DeadlineScheduler {
     package var elapsed: Duration { state.withLock { $0.now } }
 
-    package func schedule(at deadline: Duration, isAsleep: @escaping @Sendable () -> Bool,
-                          wake: @escaping @Sendable () -> Void) -> Int? {
+    package func schedule(
+        at deadline: Duration, isAsleep: @escaping @Sendable () -> Bool,
+        wake: @escaping @Sendable () -> Void
+    ) -> Int? {
         state.withLock { state in
             guard deadline > state.now else { return nil }
             let token = state.nextToken

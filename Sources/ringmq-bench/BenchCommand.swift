@@ -22,21 +22,24 @@ enum BenchCommand {
     /// Whether this binary was built without optimisation.
     static var isDebugBuild: Bool {
         #if DEBUG
-        true
+            true
         #else
-        false
+            false
         #endif
     }
 
     /// Runs `arguments` (without the program name); returns the exit status.
-    static func run(_ arguments: [String], allowDebug: Bool,
-                    output: (String) -> Void, errors: (String) -> Void) -> Int32 {
+    static func run(
+        _ arguments: [String], allowDebug: Bool,
+        output: (String) -> Void, errors: (String) -> Void
+    ) -> Int32 {
         guard let subcommand = arguments.first else {
             errors(usage)
             return 2
         }
         if isDebugBuild && !allowDebug {
-            errors("""
+            errors(
+                """
                 ringmq-bench: refusing to measure a debug build; figures from it mean nothing.
                 Run: swift run -c release ringmq-bench \(arguments.joined(separator: " "))
                 (set RINGMQ_BENCH_ALLOW_DEBUG=1 to run anyway, for example in tests)
@@ -95,14 +98,16 @@ enum BenchCommand {
             throw UsageError(message: "\(name) takes SIZE COUNT, two whole numbers")
         }
         guard size >= 0, count >= 2 else {
-            throw UsageError(message: "\(name) needs SIZE >= 0 and COUNT >= 2 (the rate is timed from the first message)")
+            throw UsageError(
+                message: "\(name) needs SIZE >= 0 and COUNT >= 2 (the rate is timed from the first message)")
         }
         return (size, count)
     }
 
     private static func fanoutArguments(_ arguments: [String]) throws -> (subscribers: Int, size: Int, count: Int) {
         guard arguments.count == 3, let subscribers = Int(arguments[0]), let size = Int(arguments[1]),
-              let count = Int(arguments[2]) else {
+            let count = Int(arguments[2])
+        else {
             throw UsageError(message: "fanout takes SUBS SIZE COUNT, three whole numbers")
         }
         guard (1...64).contains(subscribers), size >= 5, count >= 1 else {
@@ -114,7 +119,8 @@ enum BenchCommand {
 
     private static func idleArguments(_ arguments: [String]) throws -> (shape: IdleShape, seconds: Double) {
         let shapes = IdleShape.allCases.map(\.rawValue).joined(separator: ", ")
-        guard arguments.count == 2, let shape = IdleShape(rawValue: arguments[0]), let seconds = Double(arguments[1]) else {
+        guard arguments.count == 2, let shape = IdleShape(rawValue: arguments[0]), let seconds = Double(arguments[1])
+        else {
             throw UsageError(message: "idle takes SHAPE SECONDS: SHAPE one of \(shapes), SECONDS a number")
         }
         // Each of the three phases lasts SECONDS; a minute each is plenty for a stable figure.

@@ -24,7 +24,12 @@ struct FanoutResult {
 final class SubscriberTally: Sendable {
     private let state = Mutex<(received: Int, end: ContinuousClock.Instant?, error: (any Error)?)>((0, nil, nil))
 
-    func finish(received: Int) { state.withLock { $0.received = received; $0.end = .now } }
+    func finish(received: Int) {
+        state.withLock {
+            $0.received = received
+            $0.end = .now
+        }
+    }
     func fail(_ error: any Error) { state.withLock { $0.error = error } }
 
     var received: Int { state.withLock { $0.received } }
@@ -113,8 +118,9 @@ enum Fanout {
             if tally.received != share(of: index, count: count) { exact = false }
             if let finished = tally.end, finished > end { end = finished }
         }
-        return FanoutResult(subscribers: subscribers, size: size, published: count, delivered: delivered,
-                            seconds: (end - start).seconds, exact: exact)
+        return FanoutResult(
+            subscribers: subscribers, size: size, published: count, delivered: delivered,
+            seconds: (end - start).seconds, exact: exact)
     }
 
     /// Publishes `count` data messages, then one end marker per topic. Each message is built

@@ -2,9 +2,9 @@ import RingMQ
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The proxy shapes `ringmq-bench idle` measures.
@@ -69,8 +69,9 @@ enum Idle {
         try leave()
         let afterDetach = cpuPerSecond(cpu, over: seconds)
         withExtendedLifetime(peers) {}
-        return IdleResult(shape: shape, seconds: seconds, beforeAttach: beforeAttach,
-                          afterAttach: afterAttach, afterDetach: afterDetach)
+        return IdleResult(
+            shape: shape, seconds: seconds, beforeAttach: beforeAttach,
+            afterAttach: afterAttach, afterDetach: afterDetach)
     }
 
     private static func endpoint(_ shape: IdleShape, _ role: String) -> String {
@@ -82,11 +83,12 @@ enum Idle {
     private static func proxySockets(_ shape: IdleShape, in context: Context) throws
         -> (frontend: Socket, backend: Socket, capture: Socket?)
     {
-        let types: (SocketType, SocketType) = switch shape {
-        case .streamer: (.pull, .push)
-        case .forwarder: (.xsub, .xpub)
-        case .broker: (.router, .dealer)
-        }
+        let types: (SocketType, SocketType) =
+            switch shape {
+            case .streamer: (.pull, .push)
+            case .forwarder: (.xsub, .xpub)
+            case .broker: (.router, .dealer)
+            }
         let frontend = try context.socket(types.0)
         try frontend.bind(endpoint(shape, "in"))
         let backend = try context.socket(types.1)
@@ -102,7 +104,8 @@ enum Idle {
     private static func attachPeers(_ shape: IdleShape, in context: Context) throws
         -> (peers: [Socket], leave: () throws -> Void)
     {
-        let front = endpoint(shape, "in"), back = endpoint(shape, "out")
+        let front = endpoint(shape, "in")
+        let back = endpoint(shape, "out")
         func connected(_ type: SocketType, to endpoint: String) throws -> Socket {
             let socket = try context.socket(type)
             try socket.connect(endpoint)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `ringmq-bench report`: a sweep of throughput by message size and of latency, medians of
@@ -26,15 +26,17 @@ struct Report {
             let count = quick ? 1_000 : full
             progress("report: thr \(size) B × \(runs) runs")
             let ringmq = median((0..<runs).map { _ in Throughput.pushPull(size: size, count: count).messagesPerSecond })
-            let stream = median((0..<runs).map { _ in
-                Throughput.asyncStream(size: size, count: count / 5).messagesPerSecond
-            })
+            let stream = median(
+                (0..<runs).map { _ in
+                    Throughput.asyncStream(size: size, count: count / 5).messagesPerSecond
+                })
             rows.append(Row(size: size, ringmq: ringmq, asyncStream: stream))
         }
         progress("report: lat 8 B × \(runs) runs")
-        let latency = median((0..<runs).map { _ in
-            Latency.pair(size: 8, roundTrips: quick ? 1_000 : 100_000).oneWayNanoseconds
-        })
+        let latency = median(
+            (0..<runs).map { _ in
+                Latency.pair(size: 8, roundTrips: quick ? 1_000 : 100_000).oneWayNanoseconds
+            })
         return Report(rows: rows, latencyNanoseconds: latency, runs: runs)
     }
 
@@ -55,10 +57,17 @@ struct Report {
     // MARK: - SVG
 
     var svg: SVGDocument {
-        let width = 760.0, height = 420.0
-        let left = 70.0, top = 50.0, plotHeight = 280.0, plotWidth = 470.0
+        let width = 760.0
+        let height = 420.0
+        let left = 70.0
+        let top = 50.0
+        let plotHeight = 280.0
+        let plotWidth = 470.0
         var body: [String] = []
-        body.append(text(x: left, y: 26, "RingMQ inproc throughput and latency (median of \(runs) runs, release build)", size: 15, bold: true))
+        body.append(
+            text(
+                x: left, y: 26, "RingMQ inproc throughput and latency (median of \(runs) runs, release build)",
+                size: 15, bold: true))
         let peak = rows.flatMap { [$0.ringmq, $0.asyncStream] }.max() ?? 1
         let scale = plotHeight / (peak * 1.1)
         // Axis and grid, in millions of messages per second.
@@ -82,11 +91,14 @@ struct Report {
                 guard let value = entry.2(row) else { continue }
                 let h = value * scale
                 let x = x0 + Double(offset) * bar
-                body.append("<rect x=\"\(x)\" y=\"\(top + plotHeight - h)\" width=\"\(bar - 2)\" height=\"\(h)\" fill=\"\(entry.1)\"/>")
+                body.append(
+                    "<rect x=\"\(x)\" y=\"\(top + plotHeight - h)\" width=\"\(bar - 2)\" height=\"\(h)\" fill=\"\(entry.1)\"/>"
+                )
             }
             body.append(text(x: x0 + bar / 2, y: top + plotHeight + 18, "\(row.size) B", size: 12))
         }
-        body.append(text(x: left, y: top + plotHeight + 40, "throughput, messages per second, by message size", size: 12))
+        body.append(
+            text(x: left, y: top + plotHeight + 40, "throughput, messages per second, by message size", size: 12))
         for (offset, entry) in series.enumerated() {
             let y = top + plotHeight + 62 + Double(offset) * 0
             let x = left + Double(offset) * 200
@@ -103,8 +115,12 @@ struct Report {
             body.append(text(x: latLeft + 114, y: y + 4, "\(format(tickNanoseconds / 1000, digits: 1)) µs", size: 11))
         }
         let h = max(latencyNanoseconds * latScale, 1)
-        body.append("<rect x=\"\(latLeft + 30)\" y=\"\(top + plotHeight - h)\" width=\"50\" height=\"\(h)\" fill=\"#2b6cb0\"/>")
-        body.append(text(x: latLeft + 22, y: top + plotHeight - h - 6, "\(format(latencyNanoseconds / 1000, digits: 2)) µs", size: 11))
+        body.append(
+            "<rect x=\"\(latLeft + 30)\" y=\"\(top + plotHeight - h)\" width=\"50\" height=\"\(h)\" fill=\"#2b6cb0\"/>")
+        body.append(
+            text(
+                x: latLeft + 22, y: top + plotHeight - h - 6, "\(format(latencyNanoseconds / 1000, digits: 2)) µs",
+                size: 11))
         body.append(text(x: latLeft, y: top + plotHeight + 18, "PAIR ping-pong", size: 12))
         body.append(text(x: latLeft, y: top + plotHeight + 40, "one-way latency, 8 B", size: 12))
         return SVGDocument(width: width, height: height, body: body)
@@ -141,8 +157,10 @@ struct SVGDocument {
     let body: [String]
 
     var text: String {
-        (["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">",
-          "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"] + body + ["</svg>"]).joined(separator: "\n") + "\n"
+        ([
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">",
+            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+        ] + body + ["</svg>"]).joined(separator: "\n") + "\n"
     }
 
     func write(toPath path: String) throws {

@@ -1,17 +1,23 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// First-to-last timing, written by the receiving thread and read after it is joined.
 final class Clock: Sendable {
-    private let state = Mutex<(start: ContinuousClock.Instant?, end: ContinuousClock.Instant?, wrong: Int)>((nil, nil, 0))
+    private let state = Mutex<(start: ContinuousClock.Instant?, end: ContinuousClock.Instant?, wrong: Int)>(
+        (nil, nil, 0))
 
     func start() { state.withLock { $0.start = .now } }
-    func stop(wrongSize: Int) { state.withLock { $0.end = .now; $0.wrong = wrongSize } }
+    func stop(wrongSize: Int) {
+        state.withLock {
+            $0.end = .now
+            $0.wrong = wrongSize
+        }
+    }
 
     var seconds: Double {
         state.withLock { state in

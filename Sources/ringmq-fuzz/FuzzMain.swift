@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `ringmq-fuzz`: RingMQ's fuzz target (see Docs/Reliability.md, "Fuzzing").
@@ -15,9 +15,9 @@ import Darwin
 struct FuzzMain {
     static func main() {
         #if RINGMQ_LIBFUZZER
-        exit(runLibFuzzer())
+            exit(runLibFuzzer())
         #else
-        exit(Replay.run(Array(CommandLine.arguments.dropFirst())))
+            exit(Replay.run(Array(CommandLine.arguments.dropFirst())))
         #endif
     }
 }

@@ -1,9 +1,9 @@
 import RingMQFuzzing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Replays inputs through the driver, without libFuzzer.

@@ -1,11 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Testing
-@testable import ringmq_bench
 import RingMQ
+import Testing
+
+@testable import ringmq_bench
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs each subcommand at tiny counts and checks the documented output line. No timing is
 /// asserted: figures come from release builds of the executable, never from tests.
@@ -26,8 +28,9 @@ import RingMQ
             thread = PeerThread {
                 var lines: [String] = []
                 var errors: [String] = []
-                let status = BenchCommand.run(arguments, allowDebug: allowDebug,
-                                              output: { lines.append($0) }, errors: { errors.append($0) })
+                let status = BenchCommand.run(
+                    arguments, allowDebug: allowDebug,
+                    output: { lines.append($0) }, errors: { errors.append($0) })
                 continuation.resume(returning: Outcome(status: status, lines: lines, errors: errors))
             }
         }
@@ -118,8 +121,10 @@ import RingMQ
             #expect(outcome.status == 2, "\(arguments)")
             #expect(outcome.errors.joined().contains("SUBS SIZE COUNT"), "\(arguments)")
         }
-        for arguments in [["fanout", "0", "64", "100"], ["fanout", "65", "64", "100"],
-                          ["fanout", "4", "4", "100"], ["fanout", "4", "64", "0"]] {
+        for arguments in [
+            ["fanout", "0", "64", "100"], ["fanout", "65", "64", "100"],
+            ["fanout", "4", "4", "100"], ["fanout", "4", "64", "0"],
+        ] {
             let outcome = await run(arguments)
             #expect(outcome.status == 2, "\(arguments)")
             #expect(outcome.errors.joined().contains("SIZE >= 5"), "\(arguments)")

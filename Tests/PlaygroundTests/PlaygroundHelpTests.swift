@@ -1,5 +1,6 @@
-@testable import Playground
 import Testing
+
+@testable import Playground
 
 /// `Playground --help`: the scenarios, one line each, and how to run one; an unknown argument
 /// gets the same help on standard error and a non-zero status. No scenario runs here.

@@ -17,8 +17,9 @@ import Testing
         let send = expectError(.invalidOption) { try socket.set(sendHighWaterMark: -1) }
         #expect(send?.contains("sendHighWaterMark") == true, "the message should name the option: \(send ?? "")")
         let receive = expectError(.invalidOption) { try socket.set(receiveHighWaterMark: -1) }
-        #expect(receive?.contains("receiveHighWaterMark") == true,
-                "the message should name the option: \(receive ?? "")")
+        #expect(
+            receive?.contains("receiveHighWaterMark") == true,
+            "the message should name the option: \(receive ?? "")")
         #expect(socket.sendHighWaterMark == 7)
         #expect(socket.receiveHighWaterMark == 9)
 

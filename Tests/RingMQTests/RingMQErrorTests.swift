@@ -39,8 +39,9 @@ import Testing
         let second = RingMQError.invalidEndpoint("empty name")
         #expect(first != second)
         #expect(first.code == second.code)
-        #expect(RingMQError.incompatibleSocketTypes(.push, .push).code
-            == RingMQError.incompatibleSocketTypes(.pub, .pull).code)
+        #expect(
+            RingMQError.incompatibleSocketTypes(.push, .push).code
+                == RingMQError.incompatibleSocketTypes(.pub, .pull).code)
     }
 
     @Test func aThrownErrorIsMatchedByItsCode() throws {

@@ -135,10 +135,11 @@ extension Frame: CustomStringConvertible {
         let text = String(decoding: bytes, as: UTF8.self)
         let printable = !text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{FFFD}" }
         if printable { return "\"\(text)\"" }
-        return "0x" + bytes.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
+        return "0x"
+            + bytes.map { byte in
+                let digits = String(byte, radix: 16)
+                return byte < 16 ? "0" + digits : digits
+            }.joined()
     }
 }
 

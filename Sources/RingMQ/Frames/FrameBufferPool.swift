@@ -1,9 +1,9 @@
 import CRingMQShims
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Recycles the heap buffers of frames, per thread, so that a steady stream of medium frames

@@ -102,7 +102,9 @@ final class Pipe: @unchecked Sendable {
     func setLimit(_ limit: UInt64) {
         shared.pointee.limit.store(limit, ordering: .releasing)
         // A writer waiting for room may now have some.
-        if let word = UnsafeMutablePointer<Atomic<UInt32>>(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring)) {
+        if let word = UnsafeMutablePointer<Atomic<UInt32>>(
+            bitPattern: shared.pointee.writerWake.load(ordering: .acquiring))
+        {
             Signal.notify(word)
         }
     }

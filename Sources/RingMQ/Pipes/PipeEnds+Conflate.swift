@@ -58,7 +58,9 @@ extension PipeReader {
         state.pointee.conflating = true
         // Forget what was known to be queued, so the next read takes the slow path.
         state.pointee.writtenSeen = state.pointee.read
-        if let word = UnsafeMutablePointer<Atomic<UInt32>>(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring)) {
+        if let word = UnsafeMutablePointer<Atomic<UInt32>>(
+            bitPattern: shared.pointee.writerWake.load(ordering: .acquiring))
+        {
             Signal.notify(word)
         }
     }
@@ -80,7 +82,8 @@ extension PipeReader {
     func hasNewest() -> Bool {
         LatestSlot(pipe: base).hasMessage
             // Sequentially consistent: this load is the re-check of a reader about to sleep.
-            || writtenCount.pointee.load(ordering: .sequentiallyConsistent) & ~PipeLayout.conflatingBit != state.pointee.read
+            || writtenCount.pointee.load(ordering: .sequentiallyConsistent) & ~PipeLayout.conflatingBit
+                != state.pointee.read
     }
 
     /// Empties the queue, returning its newest message. The reader's view of what is written

@@ -103,9 +103,11 @@ struct PipeWriter: @unchecked Sendable {
 
     @inline(never)
     func notifyReaderSlow() {
-        guard let wake = UnsafeMutablePointer<Atomic<UInt32>>(
-            bitPattern: shared.pointee.readerWake.load(ordering: .acquiring)
-        ) else { return }
+        guard
+            let wake = UnsafeMutablePointer<Atomic<UInt32>>(
+                bitPattern: shared.pointee.readerWake.load(ordering: .acquiring)
+            )
+        else { return }
         state.pointee.readerWake = wake
         Signal.notifyIfWaiting(wake)
     }
@@ -185,8 +187,10 @@ struct PipeReader: @unchecked Sendable {
     var queued: UInt64 {
         let written = writtenCount.pointee.load(ordering: .acquiring)
         let queued = (written & ~PipeLayout.conflatingBit) &- state.pointee.read
-        guard state.pointee.conflating || written & PipeLayout.conflatingBit != 0
-            || shared.pointee.conflating.load(ordering: .acquiring) else { return queued }
+        guard
+            state.pointee.conflating || written & PipeLayout.conflatingBit != 0
+                || shared.pointee.conflating.load(ordering: .acquiring)
+        else { return queued }
         return queued > 0 || LatestSlot(pipe: base).hasMessage ? 1 : 0
     }
 
@@ -283,7 +287,8 @@ struct PipeReader: @unchecked Sendable {
         // The reader's half of the handshake with a writer waiting for room.
         Fence.publish(published.pointee, s.pointee.read, asymmetric: s.pointee.asymmetric)
         if s.pointee.writerWake == nil {
-            s.pointee.writerWake = UnsafeMutablePointer(bitPattern: shared.pointee.writerWake.load(ordering: .acquiring))
+            s.pointee.writerWake = UnsafeMutablePointer(
+                bitPattern: shared.pointee.writerWake.load(ordering: .acquiring))
         }
         if let wake = s.pointee.writerWake {
             Signal.notifyIfWaiting(wake)

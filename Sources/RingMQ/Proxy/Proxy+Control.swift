@@ -55,9 +55,10 @@ extension ProxyLoop {
 
     /// Eight frames of 8 bytes, little-endian, in libzmq's order.
     static func statisticsReply(_ statistics: ProxyStatistics) -> Message {
-        Message(statistics.libzmqOrder.map { value in
-            Frame((0..<8).map { UInt8(truncatingIfNeeded: UInt64(value) >> ($0 * 8)) })
-        })
+        Message(
+            statistics.libzmqOrder.map { value in
+                Frame((0..<8).map { UInt8(truncatingIfNeeded: UInt64(value) >> ($0 * 8)) })
+            })
     }
 
     /// A message in an error text: its frames as text where they are short and printable.

@@ -69,7 +69,8 @@ public final class Proxy: Sendable {
             throw RingMQError.invalidState("the capture socket must not be the frontend or the backend")
         }
         if let control, control === frontend || control === backend || control === capture {
-            throw RingMQError.invalidState("the control socket must not be the frontend, the backend or the capture socket")
+            throw RingMQError.invalidState(
+                "the control socket must not be the frontend, the backend or the capture socket")
         }
         guard Proxy.canForward(from: frontend, to: backend) || Proxy.canForward(from: backend, to: frontend) else {
             throw RingMQError.operationNotSupported(
@@ -104,7 +105,10 @@ public final class Proxy: Sendable {
     ///   ``Socket/sendTimeout`` (only a ROUTER with ``Socket/routerMandatory``, an XPUB or PUB
     ///   with ``Socket/xpubNoDrop``, or a REP control socket can make it wait); what a bad
     ///   control command throws (see ``init(frontend:backend:capture:control:)``).
-    @available(*, noasync, message: "Proxy.run() blocks its thread for as long as it runs: write 'try await proxy.run()' in async code")
+    @available(
+        *, noasync,
+        message: "Proxy.run() blocks its thread for as long as it runs: write 'try await proxy.run()' in async code"
+    )
     public func run() throws {
         try runBlocking(call: "Proxy.run()")
     }
@@ -147,8 +151,10 @@ public final class Proxy: Sendable {
         defer { end(sockets) }
         var loop = ProxyLoop(self)
         while let wait = try loop.step() {
-            guard try Socket.waitUntil(sockets, also: [signal], deadline: wait.deadline, call: call,
-                                       ready: { try loop.isReady(wait) })
+            guard
+                try Socket.waitUntil(
+                    sockets, also: [signal], deadline: wait.deadline, call: call,
+                    ready: { try loop.isReady(wait) })
             else { throw RingMQError.timedOut }
         }
     }
@@ -212,7 +218,8 @@ public final class Proxy: Sendable {
     private func begin() throws -> [Socket] {
         try steering.withLock { (state: inout ProxySteering) throws(RingMQError) in
             guard !state.running else {
-                throw RingMQError.invalidState("this proxy is running already: run a proxy on one thread or task at a time")
+                throw RingMQError.invalidState(
+                    "this proxy is running already: run a proxy on one thread or task at a time")
             }
             state.running = true
             state.stopRequested = false

@@ -32,7 +32,11 @@
 ///   room longer than the receiving side's ``Socket/sendTimeout`` (only a ROUTER with
 ///   ``Socket/routerMandatory`` or a PUB or XPUB with ``Socket/xpubNoDrop`` makes one wait);
 ///   ``RingMQError/socketClosed``.
-@available(*, noasync, message: "proxy(frontend:backend:capture:) blocks its thread for as long as it runs: start it on a thread of your own, never in a task")
+@available(
+    *, noasync,
+    message:
+        "proxy(frontend:backend:capture:) blocks its thread for as long as it runs: start it on a thread of your own, never in a task"
+)
 public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) throws -> Never {
     let proxy = try Proxy(frontend: frontend, backend: backend, capture: capture)
     try proxy.runBlocking(call: "proxy(frontend:backend:capture:)")
@@ -49,7 +53,11 @@ public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil) thr
 ///
 /// - Throws: as ``proxy(frontend:backend:capture:)``; ``RingMQError/operationNotSupported(_:)``
 ///   when `control` cannot receive, or receives a message that is not a command.
-@available(*, noasync, message: "proxy(frontend:backend:capture:control:) blocks its thread for as long as it runs: start it on a thread of your own, or use 'try await Proxy(…).run()' in async code")
+@available(
+    *, noasync,
+    message:
+        "proxy(frontend:backend:capture:control:) blocks its thread for as long as it runs: start it on a thread of your own, or use 'try await Proxy(…).run()' in async code"
+)
 public func proxy(frontend: Socket, backend: Socket, capture: Socket? = nil, control: Socket) throws {
     let proxy = try Proxy(frontend: frontend, backend: backend, capture: capture, control: control)
     try proxy.runBlocking(call: "proxy(frontend:backend:capture:control:)")

@@ -138,7 +138,8 @@ struct ProxyLoop {
     /// destination has room, so that neither direction starves the other. Returns whether
     /// anything moved.
     private mutating func relay(from source: Socket, to destination: Socket) throws -> Bool {
-        let (received, sent) = source === proxy.frontend
+        let (received, sent) =
+            source === proxy.frontend
             ? (proxy.frontendCounters, proxy.backendCounters)
             : (proxy.backendCounters, proxy.frontendCounters)
         var moved = false
@@ -150,8 +151,9 @@ struct ProxyLoop {
             if let capture = proxy.capture { _ = try capture.deliver(message, timeout: .zero) }
             guard try destination.deliver(message, timeout: .zero) else {
                 let timeout = destination.core.pointee.options.sendTimeout
-                held = Held(message: message, destination: destination, counters: sent,
-                            deadline: destination.context.deadline(after: timeout))
+                held = Held(
+                    message: message, destination: destination, counters: sent,
+                    deadline: destination.context.deadline(after: timeout))
                 break
             }
             sent.sent(bytes: bytes)
@@ -171,7 +173,8 @@ struct ProxyLoop {
     /// Sends `reply` on the control socket, holding it if the socket cannot take it now.
     mutating func reply(_ reply: Message, on control: Socket) throws {
         guard try !control.deliver(reply, timeout: .zero) else { return }
-        held = Held(message: reply, destination: control, counters: nil,
-                    deadline: control.context.deadline(after: control.core.pointee.options.sendTimeout))
+        held = Held(
+            message: reply, destination: control, counters: nil,
+            deadline: control.context.deadline(after: control.core.pointee.options.sendTimeout))
     }
 }

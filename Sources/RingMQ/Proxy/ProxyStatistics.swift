@@ -41,8 +41,10 @@ public struct ProxyStatistics: Sendable, Hashable {
     /// The eight values in the order of libzmq's STATISTICS reply: frontend messages and
     /// bytes received, messages and bytes sent, then the same for the backend.
     var libzmqOrder: [Int] {
-        [frontend.messagesReceived, frontend.bytesReceived, frontend.messagesSent, frontend.bytesSent,
-         backend.messagesReceived, backend.bytesReceived, backend.messagesSent, backend.bytesSent]
+        [
+            frontend.messagesReceived, frontend.bytesReceived, frontend.messagesSent, frontend.bytesSent,
+            backend.messagesReceived, backend.bytesReceived, backend.messagesSent, backend.bytesSent,
+        ]
     }
 }
 
@@ -70,10 +72,11 @@ final class ProxySideCounters: Sendable {
     }
 
     var snapshot: ProxyStatistics.Side {
-        ProxyStatistics.Side(messagesReceived: messagesReceived.load(ordering: .relaxed),
-                             bytesReceived: bytesReceived.load(ordering: .relaxed),
-                             messagesSent: messagesSent.load(ordering: .relaxed),
-                             bytesSent: bytesSent.load(ordering: .relaxed))
+        ProxyStatistics.Side(
+            messagesReceived: messagesReceived.load(ordering: .relaxed),
+            bytesReceived: bytesReceived.load(ordering: .relaxed),
+            messagesSent: messagesSent.load(ordering: .relaxed),
+            bytesSent: bytesSent.load(ordering: .relaxed))
     }
 
     private static func add(_ amount: Int, to counter: borrowing Atomic<Int>) {

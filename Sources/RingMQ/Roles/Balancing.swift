@@ -19,7 +19,7 @@ struct Balancing {
 
     mutating func attach(_ attachment: Attachment, immediate: Bool) {
         guard let outbound = attachment.outbound, !attachment.peerGone,
-              !immediate || attachment.hasFormed
+            !immediate || attachment.hasFormed
         else { return }
         peers.add(outbound)
     }

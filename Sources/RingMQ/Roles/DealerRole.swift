@@ -8,7 +8,9 @@ struct DealerRole: DuplexRole {
     var inbound = FairQueue()
 
     @inline(__always)
-    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<
+        PipeWriter
+    > {
         if let pipe = balancing.pipeWithRoom() { return .ready(pipe) }
         return destinationAfterReclaiming(&core)
     }

@@ -26,7 +26,8 @@ struct PublisherRole: SocketRole {
     @inline(__always)
     mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<Void> {
         if core.options.xpubNoDrop,
-           !distributor.matchingHaveRoom(message, invertAll: core.options.invertMatching) {
+            !distributor.matchingHaveRoom(message, invertAll: core.options.invertMatching)
+        {
             return .wait
         }
         return .ready(())
@@ -117,7 +118,9 @@ struct PublisherRole: SocketRole {
     /// held (``Socket/xpubVerboser``) or asked for (``Socket/xpubManual``).
     private mutating func dropSubscriber(_ connection: Connection, _ core: inout SocketCore) {
         core.untrack(connection)
-        let report: Distributor.DepartureReport = core.options.xpubManual ? .requested
+        let report: Distributor.DepartureReport =
+            core.options.xpubManual
+            ? .requested
             : core.options.xpubVerboser ? .held : .emptied
         guard let unsubscribed = distributor.remove(connection, report: report), passesUp else { return }
         if lastSender === connection { lastSender = nil }

@@ -4,7 +4,9 @@ struct PushRole: BalancedSending, ReceivesNothing {
     var balancing = Balancing()
 
     @inline(__always)
-    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<
+        PipeWriter
+    > {
         if let pipe = balancing.pipeWithRoom() { return .ready(pipe) }
         return destinationAfterReclaiming(&core)
     }

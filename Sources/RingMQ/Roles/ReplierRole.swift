@@ -11,7 +11,9 @@ struct ReplierRole: FairReceiving {
 
     /// The requester's pipe; dropped (not counted) if the requester has gone, as there is
     /// nobody to take the reply; wait while its queue is full rather than drop the reply.
-    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<
+        PipeWriter
+    > {
         guard envelope != nil else {
             throw RingMQError.invalidState(
                 "this REP socket has no request to answer; receive() a request before you send a reply")
@@ -37,7 +39,7 @@ struct ReplierRole: FairReceiving {
     /// The pipe back to the requester, or `nil` if it has gone.
     private func requesterWriter(_ core: SocketCore) -> PipeWriter? {
         guard let attachment = core.attachments.first(where: { $0.inbound?.id == requester }),
-              !attachment.peerGone
+            !attachment.peerGone
         else { return nil }
         return attachment.outbound
     }

@@ -23,7 +23,9 @@ struct RequesterRole: DuplexRole {
     /// new socket does not take the replies meant for an old one's ids).
     var requestID = UInt32.random(in: .min ... .max)
 
-    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<
+        PipeWriter
+    > {
         if awaitingReply { return try destinationReplacingRequest(&core) }
         if let pipe = balancing.pipeWithRoom() { return .ready(pipe) }
         return destinationAfterReclaiming(&core)
@@ -56,8 +58,10 @@ struct RequesterRole: DuplexRole {
 
     /// A request of a REQ with ``Socket/requestRelaxed`` or ``Socket/requestCorrelate``.
     @inline(never)
-    private mutating func writeRecovering(_ message: consuming Message, to pipe: PipeWriter,
-                                          _ core: inout SocketCore) {
+    private mutating func writeRecovering(
+        _ message: consuming Message, to pipe: PipeWriter,
+        _ core: inout SocketCore
+    ) {
         // Before the request goes out, so that its own reply cannot be among them (libzmq's
         // issue 1695: a reply queued now answers an older request).
         while inbound.readTagged() != nil {}

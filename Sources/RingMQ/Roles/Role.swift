@@ -107,7 +107,9 @@ extension Socket {
     /// check, at +12 instructions per message for every type (callgrind, `thr 8`: 305, 293 out of
     /// line).
     @inline(never)
-    private func receiveFiltered(through role: UnsafeMutablePointer<SubscriberRole>, timeout: Duration?) throws -> Message? {
+    private func receiveFiltered(through role: UnsafeMutablePointer<SubscriberRole>, timeout: Duration?) throws
+        -> Message?
+    {
         try receive(through: role, timeout: timeout)
     }
 }

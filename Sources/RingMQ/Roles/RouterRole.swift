@@ -7,7 +7,9 @@ struct RouterRole: FairReceiving {
     var inbound = FairQueue()
     var routes = RoutingTable()
 
-    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<PipeWriter> {
+    mutating func destination(for message: borrowing Message, _ core: inout SocketCore) throws -> Destination<
+        PipeWriter
+    > {
         guard message.count >= 2 else {
             throw RingMQError.operationNotSupported(
                 "a message sent on a ROUTER starts with the routing id of the peer to send to, "
@@ -50,8 +52,8 @@ struct RouterRole: FairReceiving {
     /// pipes or mailbox).
     mutating func learnRoutingID(of connection: Connection, _ core: inout SocketCore) {
         guard let index = core.attachments.firstIndex(where: { $0.connection === connection }),
-              core.attachments[index].routingID == nil,
-              let id = connection.binderRoutingID
+            core.attachments[index].routingID == nil,
+            let id = connection.binderRoutingID
         else { return }
         core.attachments[index].routingID = id
         let attachment = core.attachments[index]

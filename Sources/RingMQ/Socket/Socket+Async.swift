@@ -26,10 +26,11 @@ extension Socket {
         // drops what it was given, so each attempt gets its own copy (a retain at most), as it
         // did when this parameter was borrowed; the sync send, which tries once, hands its
         // message on without one.
-        try await suspend(deadline: context.deadline(after: core.pointee.options.sendTimeout),
-                          cancellationFirst: false,
-                          attempt: { try deliver(copy message, timeout: .zero) ? () : nil },
-                          ready: { hasRoom(for: message) })
+        try await suspend(
+            deadline: context.deadline(after: core.pointee.options.sendTimeout),
+            cancellationFirst: false,
+            attempt: { try deliver(copy message, timeout: .zero) ? () : nil },
+            ready: { hasRoom(for: message) })
     }
 
     /// Receives the next message, suspending the task (never blocking its thread) until one
@@ -44,10 +45,11 @@ extension Socket {
         enter(.receive)
         defer { leave() }
         // Cancellation is checked before each attempt: a cancelled receive takes nothing.
-        return try await suspend(deadline: context.deadline(after: core.pointee.options.receiveTimeout),
-                          cancellationFirst: true,
-                          attempt: { try collect(timeout: .zero) },
-                          ready: { hasIncoming() })
+        return try await suspend(
+            deadline: context.deadline(after: core.pointee.options.receiveTimeout),
+            cancellationFirst: true,
+            attempt: { try collect(timeout: .zero) },
+            ready: { hasIncoming() })
     }
 
     /// The async wait both directions share: tries `attempt` (which never waits) until it
@@ -55,9 +57,11 @@ extension Socket {
     /// passed, polls a few times (``AsyncSpin``: a streaming peer usually has the next message
     /// ready by then, and parking and resuming a task costs far more), then parks the task on
     /// the socket's signal until `ready` says an attempt may succeed.
-    private func suspend<Value>(deadline: Deadline, cancellationFirst: Bool, attempt: () throws -> Value?,
-                                ready: () -> Bool) async throws -> Value {
-        var watch: ClockWatch?                 // made at the first park
+    private func suspend<Value>(
+        deadline: Deadline, cancellationFirst: Bool, attempt: () throws -> Value?,
+        ready: () -> Bool
+    ) async throws -> Value {
+        var watch: ClockWatch?  // made at the first park
         defer { watch?.finish() }
         while true {
             if cancellationFirst { try Task.checkCancellation() }

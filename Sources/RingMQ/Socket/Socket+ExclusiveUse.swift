@@ -5,7 +5,8 @@ import Synchronization
 extension Socket {
     /// The public calls, each with its own case so that the trap names the right one.
     enum Operation: UInt8 {
-        case send = 1, trySend, receive, tryReceive, bind, connect, unbind, disconnect, close
+        case send = 1
+        case trySend, receive, tryReceive, bind, connect, unbind, disconnect, close
         case setOption, readOption, writeOption, subscribe, unsubscribe, statistics, subscriptions
         case proxy, poll, faults
 
@@ -51,15 +52,15 @@ extension Socket {
     @inline(__always)
     func enter(_ operation: Operation) {
         #if DEBUG
-        let (exchanged, current) = activity.pointee.compareExchange(
-            expected: 0, desired: operation.rawValue, ordering: .acquiring)
-        if !exchanged { concurrentUse(operation, current) }
+            let (exchanged, current) = activity.pointee.compareExchange(
+                expected: 0, desired: operation.rawValue, ordering: .acquiring)
+            if !exchanged { concurrentUse(operation, current) }
         #else
-        // Release builds: two plain accesses instead of a locked instruction; catches most
-        // overlaps, and the debug build catches every one.
-        let current = activity.pointee.load(ordering: .relaxed)
-        if current != 0 { concurrentUse(operation, current) }
-        activity.pointee.store(operation.rawValue, ordering: .relaxed)
+            // Release builds: two plain accesses instead of a locked instruction; catches most
+            // overlaps, and the debug build catches every one.
+            let current = activity.pointee.load(ordering: .relaxed)
+            if current != 0 { concurrentUse(operation, current) }
+            activity.pointee.store(operation.rawValue, ordering: .relaxed)
         #endif
     }
 

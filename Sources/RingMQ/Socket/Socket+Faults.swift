@@ -42,7 +42,9 @@ extension Socket {
         }
         // As if each peer had left: stop sending to it, keep reading what it sent. The peers
         // still read what this socket sent, so it is theirs, not to be reclaimed.
-        for attachment in leaving { role.handle.peerLeft(attachment.connection, reclaimingUnread: false, &core.pointee) }
+        for attachment in leaving {
+            role.handle.peerLeft(attachment.connection, reclaimingUnread: false, &core.pointee)
+        }
         for attachment in leaving where attachment.side == .connecter {
             core.pointee.connected.remove(attachment.connection.endpoint)
         }

@@ -17,7 +17,11 @@ extension Socket {
     /// - Throws: ``RingMQError/socketClosed`` when the socket is closed (a poller would skip
     ///   it; a poll of this socket alone could only wait out its timeout);
     ///   ``RingMQError/terminated`` when its context terminates.
-    @available(*, noasync, message: "the blocking poll(_:timeout:) would hold a thread of the cooperative pool; write 'try await socket.poll(_:timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
+    @available(
+        *, noasync,
+        message:
+            "the blocking poll(_:timeout:) would hold a thread of the cooperative pool; write 'try await socket.poll(_:timeout:)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)"
+    )
     public func poll(_ events: Poller.Events, timeout: Duration?) throws -> Poller.Events {
         if isClosed { throw RingMQError.socketClosed }
         return try Poller.wait([(self, events)], timeout: timeout, clockOf: self, call: "Socket.poll(_:timeout:)")

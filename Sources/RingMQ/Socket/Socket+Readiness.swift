@@ -13,13 +13,17 @@ extension Socket {
     /// socket of `sockets` (``catchUp()``): a command left pending keeps the socket's mailbox
     /// flag set, and the wait would go round without sleeping. A notify of one of `extra`
     /// (a steerable proxy's own signal) wakes the wait too.
-    static func waitUntil(_ sockets: [Socket], also extra: [Signal] = [], deadline: Deadline, call: String,
-                          ready: () throws -> Bool) throws -> Bool {
+    static func waitUntil(
+        _ sockets: [Socket], also extra: [Signal] = [], deadline: Deadline, call: String,
+        ready: () throws -> Bool
+    ) throws -> Bool {
         let signals = sockets.map(\.port.signal)
-        let found = try Waiter.wait(on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
-                                    spin: SpinPolicy(expectingReply: false),
-                                    call: { call }, waiter: { describe(call, sockets) },
-                                    hasNews: { sockets.contains { $0.port.mailbox.hasCommands } }) {
+        let found = try Waiter.wait(
+            on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
+            spin: SpinPolicy(expectingReply: false),
+            call: { call }, waiter: { describe(call, sockets) },
+            hasNews: { sockets.contains { $0.port.mailbox.hasCommands } }
+        ) {
             try ready() ? true : nil
         }
         return found ?? false

@@ -83,12 +83,15 @@ extension Socket {
 
     private func subscribeNotSupported(_ call: String) -> RingMQError {
         let manual = type == .xpub ? " (or to an XPUB with xpubManual)" : ""
-        return .operationNotSupported("\(call) applies to SUB and XSUB sockets\(manual), not \(type)\(type.subscribeHint)")
+        return .operationNotSupported(
+            "\(call) applies to SUB and XSUB sockets\(manual), not \(type)\(type.subscribeHint)")
     }
 
     /// Counts the change and passes it upstream: every subscribe (an XPUB with `xpubVerbose`
     /// sees duplicates), an unsubscribe only when the prefix's count reaches zero.
-    private func changeSubscription(subscribe: Bool, _ prefix: Frame, of subscriber: UnsafeMutablePointer<SubscriberRole>) {
+    private func changeSubscription(
+        subscribe: Bool, _ prefix: Frame, of subscriber: UnsafeMutablePointer<SubscriberRole>
+    ) {
         port.subscriptions.withLock { record in
             // Connections posted to us so far were primed with the record as it was before
             // this change; adopt them so that the change reaches them too.
@@ -106,8 +109,9 @@ extension Socket {
                 record.counts[prefix] = nil
                 subscriber.pointee.filter(prefix, subscribed: false)
             }
-            subscriber.pointee.sendUpstream(SubscriptionMessage.make(subscribe: subscribe, prefix),
-                                            isSubscription: true, core.pointee)
+            subscriber.pointee.sendUpstream(
+                SubscriptionMessage.make(subscribe: subscribe, prefix),
+                isSubscription: true, core.pointee)
         }
     }
 

@@ -5,8 +5,10 @@ extension Socket {
     /// Sends through `role`: ready → written; drop → done; wait → waits up to `timeout`
     /// (`.zero`: not at all). `false` when the time ran out.
     @inline(__always)
-    func send<R: SocketRole>(_ message: consuming Message, through role: UnsafeMutablePointer<R>,
-                             timeout: Duration?) throws -> Bool {
+    func send<R: SocketRole>(
+        _ message: consuming Message, through role: UnsafeMutablePointer<R>,
+        timeout: Duration?
+    ) throws -> Bool {
         let destination = try role.pointee.destination(for: message, &core.pointee)
         if case .wait = destination {
             if timeout == .zero { return false }
@@ -22,8 +24,10 @@ extension Socket {
 
     /// Writes `message` where a `.ready` answer says, or counts a `.drop`.
     @inline(__always)
-    private func carryOut<R: SocketRole>(_ destination: Destination<R.Target>, _ message: consuming Message,
-                                         through role: UnsafeMutablePointer<R>) {
+    private func carryOut<R: SocketRole>(
+        _ destination: Destination<R.Target>, _ message: consuming Message,
+        through role: UnsafeMutablePointer<R>
+    ) {
         switch destination {
         case .ready(let target):
             role.pointee.write(message, to: target, &core.pointee)
@@ -36,8 +40,10 @@ extension Socket {
     }
 
     @inline(never)
-    private func sendAfterWaiting<R: SocketRole>(_ message: consuming Message, through role: UnsafeMutablePointer<R>,
-                                                 deadline: Deadline) throws -> Bool {
+    private func sendAfterWaiting<R: SocketRole>(
+        _ message: consuming Message, through role: UnsafeMutablePointer<R>,
+        deadline: Deadline
+    ) throws -> Bool {
         // Waiting for room: the reader frees it in batches, so poll at the long interval.
         let found = try waitFor(deadline: deadline, expectingReply: false) { () throws -> Destination<R.Target>? in
             let destination = try role.pointee.destination(for: message, &core.pointee)
@@ -72,8 +78,10 @@ extension Socket {
     }
 
     @inline(never)
-    private func receiveAfterWaiting<R: SocketRole>(through role: UnsafeMutablePointer<R>,
-                                                    deadline: Deadline) throws -> Message? {
+    private func receiveAfterWaiting<R: SocketRole>(
+        through role: UnsafeMutablePointer<R>,
+        deadline: Deadline
+    ) throws -> Message? {
         let expectingReply = core.pointee.expectingReply
         core.pointee.expectingReply = false
         return try waitFor(deadline: deadline, expectingReply: expectingReply) {
@@ -103,11 +111,15 @@ extension Socket {
     /// more than the receive's own path (measured: a call with closures here cost 7% of
     /// PUSH → PULL throughput at 8 B).
     @inline(__always)
-    func waitFor<Value>(deadline: Deadline, expectingReply: Bool,
-                        _ attempt: () throws -> Value?) throws -> Value? {
-        try Waiter.wait(on: port.signal, deadline: deadline, spin: SpinPolicy(expectingReply: expectingReply),
-                        call: { callInProgress }, waiter: { waiterDescription },
-                        hasNews: { context.isTerminated || port.mailbox.hasCommands }) {
+    func waitFor<Value>(
+        deadline: Deadline, expectingReply: Bool,
+        _ attempt: () throws -> Value?
+    ) throws -> Value? {
+        try Waiter.wait(
+            on: port.signal, deadline: deadline, spin: SpinPolicy(expectingReply: expectingReply),
+            call: { callInProgress }, waiter: { waiterDescription },
+            hasNews: { context.isTerminated || port.mailbox.hasCommands }
+        ) {
             if context.isTerminated { throw RingMQError.terminated }
             catchUp()
             return try attempt()

@@ -62,7 +62,11 @@ public final class Socket: @unchecked Sendable {
     /// - Throws: ``RingMQError/timedOut`` when ``sendTimeout`` passes first;
     ///   ``RingMQError/operationNotSupported(_:)`` for a type that cannot send or a message
     ///   without frames; ``RingMQError/socketClosed``; ``RingMQError/terminated``.
-    @available(*, noasync, message: "the blocking send(_:) would hold a thread of the cooperative pool; write 'try await socket.send(…)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
+    @available(
+        *, noasync,
+        message:
+            "the blocking send(_:) would hold a thread of the cooperative pool; write 'try await socket.send(…)', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)"
+    )
     public func send(_ message: consuming Message) throws {
         enter(.send)
         defer { leave() }
@@ -88,7 +92,11 @@ public final class Socket: @unchecked Sendable {
     /// - Throws: ``RingMQError/timedOut`` when ``receiveTimeout`` passes first;
     ///   ``RingMQError/operationNotSupported(_:)`` for a type that cannot receive;
     ///   ``RingMQError/socketClosed``; ``RingMQError/terminated``.
-    @available(*, noasync, message: "the blocking receive() would hold a thread of the cooperative pool; write 'try await socket.receive()', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)")
+    @available(
+        *, noasync,
+        message:
+            "the blocking receive() would hold a thread of the cooperative pool; write 'try await socket.receive()', which suspends the task (top-level code picks the blocking form even after await: move the call into an async function or a Task)"
+    )
     public func receive() throws -> Message {
         enter(.receive)
         defer { leave() }

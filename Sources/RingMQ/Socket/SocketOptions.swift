@@ -42,9 +42,10 @@ struct SocketOptions {
     }
 
     var peerOptions: PeerOptions {
-        PeerOptions(sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,
-                    conflate: conflate, routingID: routingID, routerHandover: routerHandover,
-                    probeRouter: probeRouter)
+        PeerOptions(
+            sendHighWaterMark: sendHighWaterMark, receiveHighWaterMark: receiveHighWaterMark,
+            conflate: conflate, routingID: routingID, routerHandover: routerHandover,
+            probeRouter: probeRouter)
     }
 }
 

@@ -47,4 +47,3 @@ struct RoutingTable {
         ids[source]
     }
 }
-

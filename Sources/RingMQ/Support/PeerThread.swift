@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A joinable OS thread running a closure: the peer of blocking calls in tests, benchmarks and
@@ -28,19 +28,21 @@ package final class PeerThread: @unchecked Sendable {
         box = Box(body)
         let context = Unmanaged.passRetained(box).toOpaque()
         #if canImport(Glibc)
-        var thread = pthread_t()
+            var thread = pthread_t()
         #else
-        var thread: pthread_t?
+            var thread: pthread_t?
         #endif
-        let result = pthread_create(&thread, nil, { raw in
-            #if canImport(Glibc)
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            #else
-            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
-            #endif
-            box.body()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                #if canImport(Glibc)
+                    let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                #else
+                    let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+                #endif
+                box.body()
+                return nil
+            }, context)
         precondition(result == 0, "RingMQ: pthread_create failed with error \(result)")
         handle = thread
     }

@@ -41,10 +41,12 @@ public final class SocketThread: Sendable {
     public init(name: String, body: @escaping @Sendable () throws -> Void) {
         self.name = name
         let outcome = self.outcome
-        state = Locked(.running(PeerThread {
-            SocketThread.nameCurrentThread(name)
-            do { try body() } catch { outcome.withLock { $0 = .failure(error) } }
-        }))
+        state = Locked(
+            .running(
+                PeerThread {
+                    SocketThread.nameCurrentThread(name)
+                    do { try body() } catch { outcome.withLock { $0 = .failure(error) } }
+                }))
     }
 
     /// Waits until the body has returned, then rethrows what it threw, if anything.

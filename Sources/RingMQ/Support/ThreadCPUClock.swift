@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The CPU time one thread has used, readable from other threads while it runs: how the tests
@@ -18,12 +18,12 @@ package final class ThreadCPUClock: Sendable {
     /// Records the calling thread's CPU clock; call it first thing on the thread to measure.
     package func captureCallingThread() {
         #if os(Linux)
-        var id = clockid_t()
-        let result = pthread_getcpuclockid(pthread_self(), &id)
-        precondition(result == 0, "RingMQ: pthread_getcpuclockid failed with error \(result)")
+            var id = clockid_t()
+            let result = pthread_getcpuclockid(pthread_self(), &id)
+            precondition(result == 0, "RingMQ: pthread_getcpuclockid failed with error \(result)")
         #else
-        // No CPU clock of another thread here: the process's is an upper bound.
-        let id = CLOCK_PROCESS_CPUTIME_ID
+            // No CPU clock of another thread here: the process's is an upper bound.
+            let id = CLOCK_PROCESS_CPUTIME_ID
         #endif
         clock.withLock { $0 = id }
     }

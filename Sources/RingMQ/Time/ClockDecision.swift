@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One wait with a deadline on a clock that decides (a ``DeadlineScheduler``: the manual clock
@@ -72,16 +72,19 @@ final class ClockDecision: Sendable {
         }
         self.token.store(token, ordering: .relaxed)
         // Awake now, unless the clock's call came (from another thread) during the registration.
-        _ = phase.compareExchange(expected: Phase.registering.rawValue, desired: Phase.awake.rawValue,
-                                  ordering: .acquiringAndReleasing)
+        _ = phase.compareExchange(
+            expected: Phase.registering.rawValue, desired: Phase.awake.rawValue,
+            ordering: .acquiringAndReleasing)
     }
 
     /// The waiter is about to sleep on its signal, registered with `key`. `false`: the clock has
     /// passed the deadline meanwhile, so the waiter must time out instead.
     func sleep(key: UInt32) -> Bool {
         sleepKey.store(key, ordering: .relaxed)
-        return phase.compareExchange(expected: Phase.awake.rawValue, desired: Phase.asleep.rawValue,
-                                     ordering: .acquiringAndReleasing).exchanged
+        return phase.compareExchange(
+            expected: Phase.awake.rawValue, desired: Phase.asleep.rawValue,
+            ordering: .acquiringAndReleasing
+        ).exchanged
     }
 
     /// The waiter has woken (or its sleep was cut short). `false`: the clock expired it while it

@@ -66,13 +66,15 @@ struct Deadline {
         switch source?.kind {
         case nil:
             guard forTask, let remaining else { return nil }
-            return .task(Task {
-                // Cancelled (the wait ended): no notify, which would wake the socket's next wait.
-                guard (try? await Task.sleep(for: max(remaining, .zero))) != nil else { return }
-                signal.notify()
-            })
+            return .task(
+                Task {
+                    // Cancelled (the wait ended): no notify, which would wake the socket's next wait.
+                    guard (try? await Task.sleep(for: max(remaining, .zero))) != nil else { return }
+                    signal.notify()
+                })
         case .scheduler(let scheduler):
-            let scheduled = scheduler.schedule(at: .nanoseconds(nanoseconds), isAsleep: { true }, wake: { signal.notify() })
+            let scheduled = scheduler.schedule(
+                at: .nanoseconds(nanoseconds), isAsleep: { true }, wake: { signal.notify() })
             guard let token = scheduled else {
                 signal.notify()
                 return nil
@@ -80,10 +82,11 @@ struct Deadline {
             return .scheduled(scheduler, token)
         case .clock(_, let sleep):
             guard forTask else { return nil }
-            return .task(Task {
-                guard (try? await sleep(.nanoseconds(nanoseconds))) != nil else { return }
-                signal.notify()
-            })
+            return .task(
+                Task {
+                    guard (try? await sleep(.nanoseconds(nanoseconds))) != nil else { return }
+                    signal.notify()
+                })
         }
     }
 
@@ -103,8 +106,9 @@ struct Deadline {
     /// `forTask`: the waiter is a suspended task.
     func decision(waking signal: Signal, forTask: Bool = false) -> ClockDecision? {
         guard case .scheduler(let scheduler)? = source?.kind, let nanoseconds else { return nil }
-        return ClockDecision(signal: signal, scheduler: scheduler, deadline: .nanoseconds(nanoseconds),
-                             waiterIsTask: forTask)
+        return ClockDecision(
+            signal: signal, scheduler: scheduler, deadline: .nanoseconds(nanoseconds),
+            waiterIsTask: forTask)
     }
 }
 

@@ -12,8 +12,10 @@ package protocol DeadlineScheduler: AnyObject, Sendable {
     /// reached `deadline` already (the caller handles that itself, on its own thread).
     /// `isAsleep` says whether the waiter is asleep now, for counting sleepers: a waiter
     /// between two looks at its queues is not waiting on the clock yet.
-    func schedule(at deadline: Duration, isAsleep: @escaping @Sendable () -> Bool,
-                  wake: @escaping @Sendable () -> Void) -> Int?
+    func schedule(
+        at deadline: Duration, isAsleep: @escaping @Sendable () -> Bool,
+        wake: @escaping @Sendable () -> Void
+    ) -> Int?
     /// Forgets a registration; `wake` will not be called after this returns.
     func cancel(_ token: Int)
     /// How long, in real time, a wait on this clock may last before it reports itself stuck

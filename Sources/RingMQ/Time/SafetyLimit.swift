@@ -37,11 +37,12 @@ struct SafetyLimit {
     /// with ``cut(_:)`` instead).
     func arm(waking signal: Signal) -> Alarm {
         let left = max(remaining, .zero)
-        return .task(Task {
-            // Cancelled (the wait ended): no notify, which would wake the socket's next wait.
-            guard (try? await Task.sleep(for: left)) != nil else { return }
-            signal.notify()
-        })
+        return .task(
+            Task {
+                // Cancelled (the wait ended): no notify, which would wake the socket's next wait.
+                guard (try? await Task.sleep(for: left)) != nil else { return }
+                signal.notify()
+            })
     }
 
     /// Stops the process with a report when the limit has passed; `waiter` names the call and

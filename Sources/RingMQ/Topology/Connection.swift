@@ -45,23 +45,32 @@ final class Connection: @unchecked Sendable {
     /// ``SocketEvent/peerDetached(endpoint:)``.
     let detachReported = Atomic<Bool>(false)
 
-    init(endpoint: EndpointName, connecter: SocketPort, options: PeerOptions, binder: SocketPort?,
-         binderOptions: PeerOptions?) {
+    init(
+        endpoint: EndpointName, connecter: SocketPort, options: PeerOptions, binder: SocketPort?,
+        binderOptions: PeerOptions?
+    ) {
         self.endpoint = endpoint
         self.connecter = connecter
         self.connecterOptions = options
         self.binderPort = Locked(binder)
-        let shape = ConnectionShape(connecter: connecter.type, conflates: options.conflate,
-                                    binder: binder?.type, binderConflates: binderOptions?.conflate ?? false)
-        toBinder = shape.pipeToBinder
-            ? Pipe(limit: PeerOptions.pipeLimit(writerSend: options.sendHighWaterMark,
-                                                readerReceive: binderOptions?.receiveHighWaterMark),
-                   conflating: shape.conflatesToBinder)
+        let shape = ConnectionShape(
+            connecter: connecter.type, conflates: options.conflate,
+            binder: binder?.type, binderConflates: binderOptions?.conflate ?? false)
+        toBinder =
+            shape.pipeToBinder
+            ? Pipe(
+                limit: PeerOptions.pipeLimit(
+                    writerSend: options.sendHighWaterMark,
+                    readerReceive: binderOptions?.receiveHighWaterMark),
+                conflating: shape.conflatesToBinder)
             : nil
-        toConnecter = shape.pipeToConnecter
-            ? Pipe(limit: PeerOptions.pipeLimit(writerSend: binderOptions?.sendHighWaterMark,
-                                                readerReceive: options.receiveHighWaterMark),
-                   conflating: shape.conflatesToConnecter)
+        toConnecter =
+            shape.pipeToConnecter
+            ? Pipe(
+                limit: PeerOptions.pipeLimit(
+                    writerSend: binderOptions?.sendHighWaterMark,
+                    readerReceive: options.receiveHighWaterMark),
+                conflating: shape.conflatesToConnecter)
             : nil
         toBinder?.attachWriter(connecter.signal)
         toConnecter?.attachReader(connecter.signal)
@@ -72,10 +81,14 @@ final class Connection: @unchecked Sendable {
     /// conflates makes its ends conflate as it adopts them: ``Attachment/startConflating()``.)
     func form(with binder: SocketPort, options: PeerOptions) {
         binderPort.withLock { $0 = binder }
-        toBinder?.setLimit(PeerOptions.pipeLimit(writerSend: connecterOptions.sendHighWaterMark,
-                                                 readerReceive: options.receiveHighWaterMark))
-        toConnecter?.setLimit(PeerOptions.pipeLimit(writerSend: options.sendHighWaterMark,
-                                                    readerReceive: connecterOptions.receiveHighWaterMark))
+        toBinder?.setLimit(
+            PeerOptions.pipeLimit(
+                writerSend: connecterOptions.sendHighWaterMark,
+                readerReceive: options.receiveHighWaterMark))
+        toConnecter?.setLimit(
+            PeerOptions.pipeLimit(
+                writerSend: options.sendHighWaterMark,
+                readerReceive: connecterOptions.receiveHighWaterMark))
         wireBinder(binder)
     }
 
@@ -124,13 +137,15 @@ final class Connection: @unchecked Sendable {
 
     /// The connection as the connecting socket uses it.
     var connecterSide: Attachment {
-        Attachment(connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, side: .connecter,
-                   routingID: binderRoutingID)
+        Attachment(
+            connection: self, outbound: toBinder?.writer, inbound: toConnecter?.reader, side: .connecter,
+            routingID: binderRoutingID)
     }
 
     /// The connection as the bound socket uses it.
     var binderSide: Attachment {
-        Attachment(connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, side: .binder,
-                   routingID: connecterRoutingID)
+        Attachment(
+            connection: self, outbound: toConnecter?.writer, inbound: toBinder?.reader, side: .binder,
+            routingID: connecterRoutingID)
     }
 }

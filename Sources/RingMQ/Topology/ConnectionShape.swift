@@ -23,9 +23,11 @@ struct ConnectionShape: Equatable {
         pipeToConnecter = connecter.readsFromPeers
         let binderConflatesOut = binder.map { binderConflates && $0.conflatesWhatItSends } ?? false
         let binderConflatesIn = binder.map { binderConflates && $0.conflatesWhatItReceives } ?? false
-        conflatesToBinder = pipeToBinder
+        conflatesToBinder =
+            pipeToBinder
             && (conflates && connecter.conflatesWhatItSends || binderConflatesIn)
-        conflatesToConnecter = pipeToConnecter
+        conflatesToConnecter =
+            pipeToConnecter
             && (conflates && connecter.conflatesWhatItReceives || binderConflatesOut)
     }
 

@@ -23,7 +23,8 @@ struct EndpointName: Hashable, Sendable, CustomStringConvertible {
         switch scheme {
         case "inproc":
             guard !name.isEmpty else {
-                throw .invalidEndpoint("'\(endpoint)' has an empty name; write inproc://NAME, for example inproc://tasks")
+                throw .invalidEndpoint(
+                    "'\(endpoint)' has an empty name; write inproc://NAME, for example inproc://tasks")
             }
             self.name = name
             self.utf8 = Array(utf8[(split + marker.count)...])

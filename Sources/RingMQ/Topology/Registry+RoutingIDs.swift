@@ -6,25 +6,31 @@ extension Registry {
     /// connection takes the id over and the old one ends (``handOver(_:)``). `register: false`
     /// for a connection whose connecter has gone: it only delivers what it holds, and must
     /// neither block the id for a new peer nor take it from a live one.
-    mutating func assignRoutingIDs(_ connection: Connection, binder: SocketPort, binderOptions: PeerOptions,
-                                   register: Bool = true) throws(RingMQError) {
+    mutating func assignRoutingIDs(
+        _ connection: Connection, binder: SocketPort, binderOptions: PeerOptions,
+        register: Bool = true
+    ) throws(RingMQError) {
         var connecterID: Frame?
         var binderID: Frame?
         // Every id is checked before anything changes: a refusal at one end hands nothing over.
         var takenOver: [(old: Connection, router: SocketPort)] = []
         if binder.type.routesByID {
             let id = connection.connecterOptions.routingID ?? generateID(for: binder)
-            if let holder = try holder(of: id, at: binder, handover: register && binderOptions.routerHandover,
-                                       endpoint: connection.endpoint) {
+            if let holder = try holder(
+                of: id, at: binder, handover: register && binderOptions.routerHandover,
+                endpoint: connection.endpoint)
+            {
                 takenOver.append((holder, binder))
             }
             connecterID = id
         }
         if connection.connecter.type.routesByID {
             let id = binderOptions.routingID ?? generateID(for: connection.connecter)
-            if let holder = try holder(of: id, at: connection.connecter,
-                                       handover: register && connection.connecterOptions.routerHandover,
-                                       endpoint: connection.endpoint) {
+            if let holder = try holder(
+                of: id, at: connection.connecter,
+                handover: register && connection.connecterOptions.routerHandover,
+                endpoint: connection.endpoint)
+            {
                 takenOver.append((holder, connection.connecter))
             }
             binderID = id
@@ -43,7 +49,8 @@ extension Registry {
     /// Frees the routing ids `connection` holds at its ROUTER ends.
     mutating func releaseRoutingIDs(_ connection: Connection) {
         if let id = connection.connecterRoutingID, let binder = connection.binder,
-           routingIDs[ObjectIdentifier(binder)]?[id] === connection {
+            routingIDs[ObjectIdentifier(binder)]?[id] === connection
+        {
             routingIDs[ObjectIdentifier(binder)]?[id] = nil
         }
         if let id = connection.binderRoutingID, routingIDs[ObjectIdentifier(connection.connecter)]?[id] === connection {
@@ -59,8 +66,10 @@ extension Registry {
 
     /// The connection holding `id` at `router`, when `handover` lets a new one take it; `nil`
     /// when the id is free.
-    private func holder(of id: Frame, at router: SocketPort, handover: Bool,
-                        endpoint: EndpointName) throws(RingMQError) -> Connection? {
+    private func holder(
+        of id: Frame, at router: SocketPort, handover: Bool,
+        endpoint: EndpointName
+    ) throws(RingMQError) -> Connection? {
         guard let holder = routingIDs[ObjectIdentifier(router)]?[id] else { return nil }
         guard handover else {
             throw .addressInUse(
@@ -94,8 +103,10 @@ extension Registry {
         while true {
             let counter = generatedIDs[key, default: 0] &+ 1
             generatedIDs[key] = counter
-            let id = Frame([0, UInt8(counter >> 24), UInt8(counter >> 16 & 0xFF), UInt8(counter >> 8 & 0xFF),
-                            UInt8(counter & 0xFF)])
+            let id = Frame([
+                0, UInt8(counter >> 24), UInt8(counter >> 16 & 0xFF), UInt8(counter >> 8 & 0xFF),
+                UInt8(counter & 0xFF),
+            ])
             if routingIDs[key]?[id] == nil { return id }
         }
     }

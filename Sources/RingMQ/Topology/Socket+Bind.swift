@@ -56,8 +56,10 @@ extension Socket {
     /// checked and parsed `endpoint`, runs `body` with the name, this socket's peer options and
     /// the registry, under the registry lock, once the context is known to be running and
     /// lingering connections whose time is up are gone.
-    func changeTopology(_ operation: Operation, _ endpoint: String,
-                        _ body: (EndpointName, PeerOptions, inout Registry) throws(RingMQError) -> Void) throws {
+    func changeTopology(
+        _ operation: Operation, _ endpoint: String,
+        _ body: (EndpointName, PeerOptions, inout Registry) throws(RingMQError) -> Void
+    ) throws {
         try withExclusiveUse(operation) {
             let name = try prepareTopologyCall(endpoint)
             let options = core.pointee.options.peerOptions
@@ -117,7 +119,7 @@ extension Socket {
     private func formLingering(_ connection: Connection, options: PeerOptions, registry: inout Registry) {
         registry.lingering.removeAll { $0 === connection }
         guard accepts(connection.connecter, registry: registry),
-              (try? registry.assignRoutingIDs(connection, binder: port, binderOptions: options, register: false)) != nil
+            (try? registry.assignRoutingIDs(connection, binder: port, binderOptions: options, register: false)) != nil
         else { return }
         connection.form(with: port, options: options)
         if type != .router { connection.dropConnecterProbe() }

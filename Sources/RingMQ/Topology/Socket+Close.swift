@@ -64,7 +64,8 @@ extension Socket {
             peer.post(.detach(connection, stoppedReading: departure != .detachingPeer))
             registry.releaseExclusive(peer, for: connection)
         } else if departure == .closing, type.lingersBeforeBind, core.pointee.options.linger != .zero,
-                  connection.connecterQueuedBeforeBind > 0 {
+            connection.connecterQueuedBeforeBind > 0
+        {
             // Closing before the bind with messages queued: they wait for the bind (linger).
             connection.connecterClosed = true
             connection.lingerDeadline = core.pointee.options.linger.map { context.deadline(after: $0) }

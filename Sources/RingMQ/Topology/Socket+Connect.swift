@@ -26,8 +26,9 @@ extension Socket {
             if let binder = registry.bound[name] {
                 connection = try connect(to: binder, at: name, options: options, registry: &registry)
             } else {
-                connection = Connection(endpoint: name, connecter: port, options: options,
-                                        binder: nil, binderOptions: nil)
+                connection = Connection(
+                    endpoint: name, connecter: port, options: options,
+                    binder: nil, binderOptions: nil)
                 // The binder's type is not known yet: a bind by anything but a ROUTER drops it.
                 if options.probeRouter { connection.probeFromConnecter() }
                 if type.primesSubscriptions { primeSubscriptions(of: connection) }
@@ -40,8 +41,10 @@ extension Socket {
     }
 
     /// Forms a connection to the socket bound at `name`, under the registry lock.
-    private func connect(to binder: SocketPort, at name: EndpointName, options: PeerOptions,
-                         registry: inout Registry) throws(RingMQError) -> Connection {
+    private func connect(
+        to binder: SocketPort, at name: EndpointName, options: PeerOptions,
+        registry: inout Registry
+    ) throws(RingMQError) -> Connection {
         guard binder !== port else {
             throw .invalidState("\(name) is bound by this socket itself; connect another socket to it")
         }
@@ -52,8 +55,9 @@ extension Socket {
             throw .addressInUse("\(name) is bound by a PAIR socket that already has its peer; PAIR is exclusive")
         }
         let binderOptions = binder.currentPeerOptions
-        let connection = Connection(endpoint: name, connecter: port, options: options,
-                                    binder: binder, binderOptions: binderOptions)
+        let connection = Connection(
+            endpoint: name, connecter: port, options: options,
+            binder: binder, binderOptions: binderOptions)
         try registry.assignRoutingIDs(connection, binder: binder, binderOptions: binderOptions)
         if options.probeRouter, binder.type == .router { connection.probeFromConnecter() }
         if binderOptions.probeRouter, type == .router { connection.probeFromBinder() }

@@ -2,9 +2,9 @@ import CRingMQShims
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How a fast path publishes progress that a sleeper may be waiting for.

@@ -31,8 +31,10 @@ final class ParkedTask: Sendable {
     /// deadline and cancellation. The waiter owns `watch` and finishes it when its wait ends.
     /// `others`: signals that also end the wait (a poller's other sockets); the task
     /// registers on them naming `signal` as their watcher.
-    static func park(on signal: Signal, others: [Signal] = [], watch: ClockWatch,
-                     ready: () -> Bool) async -> Bool {
+    static func park(
+        on signal: Signal, others: [Signal] = [], watch: ClockWatch,
+        ready: () -> Bool
+    ) async -> Bool {
         let word = signal.word
         var alarm: Alarm?
         defer { alarm?.cancel() }

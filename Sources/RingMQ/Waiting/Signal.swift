@@ -2,9 +2,9 @@ import CRingMQShims
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An eventcount: the one place a RingMQ thread sleeps, and the way other threads wake it.

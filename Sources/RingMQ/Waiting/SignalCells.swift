@@ -2,9 +2,9 @@ import CRingMQShims
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The storage of signal words: 32-byte cells (the word; the watcher's word address; a
@@ -15,11 +15,13 @@ enum SignalCells {
     private static let free = Locked<[UnsafeMutableRawPointer]>([])
 
     static func take() -> UnsafeMutablePointer<Atomic<UInt32>> {
-        let cell = free.withLock { $0.popLast() } ?? {
-            let cell = UnsafeMutableRawPointer.allocate(byteCount: cellSize, alignment: cellSize)
-            cell.initializeMemory(as: UInt8.self, repeating: 0, count: cellSize)
-            return cell
-        }()
+        let cell =
+            free.withLock { $0.popLast() }
+            ?? {
+                let cell = UnsafeMutableRawPointer.allocate(byteCount: cellSize, alignment: cellSize)
+                cell.initializeMemory(as: UInt8.self, repeating: 0, count: cellSize)
+                return cell
+            }()
         let word = cell.assumingMemoryBound(to: Atomic<UInt32>.self)
         watcher(of: word).pointee.store(0, ordering: .relaxed)
         return word

@@ -1,9 +1,9 @@
 import CRingMQShims
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How a waiting side polls before it parks in the kernel.

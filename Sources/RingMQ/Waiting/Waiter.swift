@@ -18,12 +18,14 @@ enum Waiter {
     ///   - call: the call that waits ("receive() on a PULL socket"), for the blocking-call check.
     ///   - waiter: the wait with its endpoints, for the safety limit's report.
     @inline(__always)
-    static func wait<Value>(on signal: @autoclosure () -> Signal, also others: [Signal] = [],
-                            deadline: Deadline, spin: SpinPolicy,
-                            call: () -> String, waiter: () -> String, hasNews: () -> Bool,
-                            attempt: () throws -> Value?) throws -> Value? {
+    static func wait<Value>(
+        on signal: @autoclosure () -> Signal, also others: [Signal] = [],
+        deadline: Deadline, spin: SpinPolicy,
+        call: () -> String, waiter: () -> String, hasNews: () -> Bool,
+        attempt: () throws -> Value?
+    ) throws -> Value? {
         var spin = spin
-        var watch: ClockWatch?                 // made once the spin is over
+        var watch: ClockWatch?  // made once the spin is over
         defer { watch?.finish() }
         // Looked up once the spin is over: most waits of a stream end at their first try, and
         // holding the signal would cost them a reference count.

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (Kept as the docs show the samples, line for line: see everySampleOfTheDocsIsHere.)
 import RingMQ
 import Testing
 

@@ -40,8 +40,9 @@ private func awaitSubscriptions(
     let deadline = clock.now.advanced(by: Scale.safety)
     while publisher.subscriptions != expected {
         if clock.now >= deadline {
-            Issue.record("publisher holds \(publisher.subscriptions), expected \(expected)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "publisher holds \(publisher.subscriptions), expected \(expected)",
+                sourceLocation: sourceLocation)
             return
         }
         yieldThread()
@@ -99,7 +100,8 @@ private func forwarder(_ test: TestContext, from upstream: String, to downstream
         }
         for topic in ["A", "B"] { try pub.send(Message("\(topic)-end")) }
         for (topic, sub) in zip(["A", "B"], subs) {
-            let received = try receiveUntil(Message("\(topic)-end"), from: sub, skippingLeading: Message("\(topic)-probe"))
+            let received = try receiveUntil(
+                Message("\(topic)-end"), from: sub, skippingLeading: Message("\(topic)-probe"))
             #expect(received == sent.filter { $0.hasPrefix("\(topic).") }.map { Message($0) }, "subscriber \(topic)")
         }
 

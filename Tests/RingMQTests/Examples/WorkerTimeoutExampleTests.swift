@@ -29,7 +29,7 @@ func runWorker(jobs: Socket, results: Socket, idleTimeout: Duration) async throw
     struct Setup {
         let clock = ManualClock()
         let context: Context
-        let jobs: Socket, results: Socket              // the test's ends
+        let jobs: Socket, results: Socket  // the test's ends
         let workerJobs: Socket, workerResults: Socket  // the worker's ends
 
         init() throws {
@@ -53,15 +53,15 @@ func runWorker(jobs: Socket, results: Socket, idleTimeout: Duration) async throw
         }
 
         #expect(await setup.clock.waitForSleepers(1))  // the worker is waiting for its first job
-        setup.clock.advance(by: .seconds(4))           // 4 s idle: not yet
+        setup.clock.advance(by: .seconds(4))  // 4 s idle: not yet
         try await setup.jobs.send("resize photo.jpg")
         #expect(try await setup.results.receive() == "done: resize photo.jpg")
 
         #expect(await setup.clock.waitForSleepers(1))  // waiting for the next job: 5 s from now
         setup.clock.advance(by: .milliseconds(4_999))
-        #expect(setup.clock.sleepers == 1)             // 4.999 s idle: still waiting
-        setup.clock.advance(by: .milliseconds(1))      // 5 s: it times out before `advance` returns
-        #expect(try await worker.value == 1)           // 9 s of the worker's time, milliseconds of ours
+        #expect(setup.clock.sleepers == 1)  // 4.999 s idle: still waiting
+        setup.clock.advance(by: .milliseconds(1))  // 5 s: it times out before `advance` returns
+        #expect(try await worker.value == 1)  // 9 s of the worker's time, milliseconds of ours
     }
 
     @Test func theWorkerDoesEveryQueuedJobBeforeGivingUp() async throws {

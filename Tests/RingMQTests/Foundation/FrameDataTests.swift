@@ -15,7 +15,7 @@ import Testing
 
     @Test func aSliceOfDataKeepsOnlyItsBytes() {
         let whole = Data(Array(0...99) as [UInt8])
-        let slice = whole[40..<70]                    // indices start at 40, not 0
+        let slice = whole[40..<70]  // indices start at 40, not 0
         #expect(Frame(slice).bytes == Array(40..<70))
         #expect(Frame(slice).data == slice)
     }

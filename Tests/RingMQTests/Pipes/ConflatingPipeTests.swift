@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// A conflating ``Pipe`` on its own, one thread writing and reading in turn: the writer always
 /// has room and each write replaces the message not read yet; a pipe made to conflate while in
@@ -79,7 +80,9 @@ import Testing
         do {
             let first = Frame([UInt8](repeating: 1, count: 5_000))
             let second = Frame([UInt8](repeating: 2, count: 5_000))
-            let (firstBuffer, secondBuffer) = (try #require(heapBuffer(of: first)), try #require(heapBuffer(of: second)))
+            let (firstBuffer, secondBuffer) = (
+                try #require(heapBuffer(of: first)), try #require(heapBuffer(of: second))
+            )
             (replaced, unread) = (firstBuffer, secondBuffer)
             pipe?.writer.write(Message(first))
             pipe?.writer.write(Message(second))

@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// The per-thread recycling of frame buffers must never be visible: a frame keeps its bytes
 /// for as long as it lives, whatever is created after it.

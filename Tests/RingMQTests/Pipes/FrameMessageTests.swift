@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// Whether `frame` keeps its bytes inside the value (no heap buffer).
 private func isInline(_ frame: Frame) -> Bool {
@@ -137,7 +138,8 @@ private func bytes(count: Int, seed: UInt8 = 0) -> [UInt8] {
         #expect(Frame([0xE2, 0x82]).string == "\u{FFFD}")
         var long = Array(repeating: UInt8(ascii: "x"), count: 40)
         long[20] = 0xC0
-        #expect(Frame(long).string == String(repeating: "x", count: 20) + "\u{FFFD}" + String(repeating: "x", count: 19))
+        #expect(
+            Frame(long).string == String(repeating: "x", count: 20) + "\u{FFFD}" + String(repeating: "x", count: 19))
     }
 
     @Test(arguments: [0, 3, 24, 25, 1000])

@@ -1,6 +1,7 @@
-@testable import RingMQ
 import Synchronization
 import Testing
+
+@testable import RingMQ
 
 /// The chunk the writer is filling.
 private func writerChunk(_ pipe: Pipe) -> UnsafeMutableRawPointer {

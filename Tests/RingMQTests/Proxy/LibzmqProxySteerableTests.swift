@@ -17,8 +17,10 @@ import Testing
     @Test(arguments: [SocketType.pair, .rep])
     func libzmqTestProxySteerable(controlType: SocketType) throws {
         let test = TestContext()
-        let steering = TestContext()                    // libzmq's control_context
-        let clientsOut = Counter(), workersOut = Counter(), workersDone = Counter()
+        let steering = TestContext()  // libzmq's control_context
+        let clientsOut = Counter()
+        let workersOut = Counter()
+        let workersDone = Counter()
         let workerControl = try steering.socket(.pub)
         try workerControl.bind("inproc://control")
 
@@ -48,21 +50,24 @@ import Testing
         #expect(bytesProxied(resumed) > bytes, "ran for a while")
 
         try workerControl.send("STOP")
-        _ = try askStatistics(proxyControl)                // "stopped clients and workers"
+        _ = try askStatistics(proxyControl)  // "stopped clients and workers"
         // Clients first, so that every request they sent still finds a worker.
         try workerControl.send("TERMINATE-CLIENTS")
         for client in clients { #expect(throws: Never.self) { try client.join().get() } }
         let requests = clientsOut.current
         _ = try waitForStatistics(proxyControl) { $0[0] == requests && $0[6] == requests }
         try workerControl.send("TERMINATE")
-        _ = try askStatistics(proxyControl)                // "terminate clients and server workers"
+        _ = try askStatistics(proxyControl)  // "terminate clients and server workers"
         try waitUntil { workersDone.current == 3 }
 
         // Every reply a worker sent has reached the proxy's frontend.
         let final = try waitForStatistics(proxyControl) { $0[4] == workersOut.current && $0[2] == $0[4] }
         let replies = workersOut.current
-        #expect(final == [requests, 23 * requests, replies, 23 * replies,
-                          replies, 23 * replies, requests, 23 * requests])
+        #expect(
+            final == [
+                requests, 23 * requests, replies, 23 * replies,
+                replies, 23 * replies, requests, 23 * requests,
+            ])
 
         try steer(proxyControl, "TERMINATE", controlType)
         #expect(throws: Never.self) { try server.join().get() }
@@ -77,7 +82,7 @@ import Testing
 /// (libzmq: every 200 ms) and checks each reply; STOP pauses it, TERMINATE ends it.
 private func clientTask(_ id: Int, _ test: TestContext, _ steering: TestContext, _ sent: Counter) throws {
     let client = try test.socket(.dealer)
-    client.routingID = Frame(Array("000\(id)-BEEF".utf8) + [0])    // 10 bytes, like "%04X-%04X\0"
+    client.routingID = Frame(Array("000\(id)-BEEF".utf8) + [0])  // 10 bytes, like "%04X-%04X\0"
     try client.connect("inproc://frontend")
     let control = try steering.socket(.sub)
     try control.subscribe("")
@@ -85,7 +90,8 @@ private func clientTask(_ id: Int, _ test: TestContext, _ steering: TestContext,
     var poller = Poller()
     poller.register(client, for: .readable)
     poller.register(control, for: .readable)
-    var request = 0, sending = false
+    var request = 0
+    var sending = false
     while true {
         for item in try poller.poll(timeout: .milliseconds(10)) {
             if item.socket === client, let reply = try client.tryReceive() {
@@ -112,16 +118,20 @@ private func clientTask(_ id: Int, _ test: TestContext, _ steering: TestContext,
 
 /// libzmq's server_task: ROUTER frontend, DEALER backend, three workers, and the proxy
 /// steered by a control socket of `controlType`; returns when the proxy does.
-private func serverTask(_ test: TestContext, _ steering: TestContext, _ controlType: SocketType,
-                        _ repliesSent: Counter, _ workersDone: Counter) throws {
+private func serverTask(
+    _ test: TestContext, _ steering: TestContext, _ controlType: SocketType,
+    _ repliesSent: Counter, _ workersDone: Counter
+) throws {
     let frontend = try test.socket(.router)
     try frontend.bind("inproc://frontend")
     let backend = try test.socket(.dealer)
     try backend.bind("inproc://backend")
-    let workers = (0..<3).map { number in Peer {
-        defer { workersDone.increment() }
-        try serverWorker(number, test, steering, repliesSent)
-    } }
+    let workers = (0..<3).map { number in
+        Peer {
+            defer { workersDone.increment() }
+            try serverWorker(number, test, steering, repliesSent)
+        }
+    }
     let control = try test.socket(controlType)
     try control.bind("inproc://proxy_control")
     try proxy(frontend: frontend, backend: backend, control: control)

@@ -65,7 +65,7 @@ import Testing
         try controller.connect("inproc://unknown-\(controlType)-control")
         let relay = Peer { try proxy(frontend: frontend, backend: backend, control: control) }
 
-        try controller.send("pause")                   // commands are upper case
+        try controller.send("pause")  // commands are upper case
         if controlType == .rep {
             #expect(try controller.receive() == Message(Frame()), "the requester is not left waiting")
         }
@@ -83,9 +83,13 @@ import Testing
         let test = TestContext()
         let (frontend, backend, _, _) = try streamerSockets(test, "push-control")
         let control = try test.socket(.push)
-        let error = #expect(throws: RingMQError.self) { _ = try Proxy(frontend: frontend, backend: backend, control: control) }
+        let error = #expect(throws: RingMQError.self) {
+            _ = try Proxy(frontend: frontend, backend: backend, control: control)
+        }
         #expect(error?.code == .operationNotSupported)
-        let same = #expect(throws: RingMQError.self) { _ = try Proxy(frontend: frontend, backend: backend, control: frontend) }
+        let same = #expect(throws: RingMQError.self) {
+            _ = try Proxy(frontend: frontend, backend: backend, control: frontend)
+        }
         #expect(same?.code == .invalidState)
     }
 }

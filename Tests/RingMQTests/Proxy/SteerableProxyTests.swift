@@ -103,7 +103,7 @@ private func payload(sender: Int, sequence: Int) -> Message {
 
     @Test func aPausedProxyHoldsMessagesInItsSocketsUntilResumed() throws {
         let streamer = try Streamer(name: "paused", producers: 1)
-        streamer.proxy.pause()                      // before the run: it starts paused
+        streamer.proxy.pause()  // before the run: it starts paused
         let relay = streamer.start()
         for i in 0..<10 { try streamer.producers[0].send(numbered(i)) }
         relay.waitUntilBlocked()
@@ -210,16 +210,18 @@ private func payload(sender: Int, sequence: Int) -> Message {
         let proxy = try Proxy(frontend: frontend, backend: backend, capture: capture)
         let relay = Peer { try proxy.run() }
 
-        try client.send(["abc", "de"])                    // 1 message, 5 bytes
+        try client.send(["abc", "de"])  // 1 message, 5 bytes
         #expect(try server.receive() == ["abc", "de"])
-        try server.send(["x", "", "yz", "w"])              // 1 message of 4 frames, 4 bytes
+        try server.send(["x", "", "yz", "w"])  // 1 message of 4 frames, 4 bytes
         #expect(try client.receive() == ["x", "", "yz", "w"])
         try stopWhenRunning(proxy)
         #expect(throws: Never.self) { try relay.join().get() }
         #expect(try drain(tap).count == 2)
-        #expect(proxy.statistics == ProxyStatistics(
-            frontend: .init(messagesReceived: 1, bytesReceived: 5, messagesSent: 1, bytesSent: 4),
-            backend: .init(messagesReceived: 1, bytesReceived: 4, messagesSent: 1, bytesSent: 5)))
+        #expect(
+            proxy.statistics
+                == ProxyStatistics(
+                    frontend: .init(messagesReceived: 1, bytesReceived: 5, messagesSent: 1, bytesSent: 4),
+                    backend: .init(messagesReceived: 1, bytesReceived: 4, messagesSent: 1, bytesSent: 5)))
     }
 
     // MARK: - The async run

@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Cancellation without loss, under contention: async receives and sends started and
@@ -23,7 +23,9 @@ import Darwin
 @Suite(.serialized, .runsAlone) struct AsyncConcurrencyTests {
     /// How the n-th attempt is cancelled: at once, after yields, once parked, or not at all.
     private enum Cancel {
-        case immediately, afterYields(Int), onceParked, never
+        case immediately
+        case afterYields(Int)
+        case onceParked, never
 
         init(attempt: Int) {
             switch attempt % 6 {

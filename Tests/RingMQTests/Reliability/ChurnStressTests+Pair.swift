@@ -25,7 +25,8 @@ extension ChurnStressTests {
     }
 
     private enum PairKind: Int {
-        case data = 1, hello, bye, finalBye, ack
+        case data = 1
+        case hello, bye, finalBye, ack
     }
 
     private static func pairMessage(_ kind: PairKind, stint: Int = 0, _ number: Int = 0) -> Message {
@@ -75,11 +76,11 @@ extension ChurnStressTests {
             let pair = try context.socket(.pair)
             pair.sendHighWaterMark = marks.randomElement(using: &random)!
             pair.receiveHighWaterMark = marks.randomElement(using: &random)!
-            pair.sendTimeout = .milliseconds(1)      // to read while no visitor has room
+            pair.sendTimeout = .milliseconds(1)  // to read while no visitor has room
             pair.receiveTimeout = .milliseconds(1)
             try pair.bind(endpoint)
             var churn = RebindChurn(endpoint, oneIn: 64)
-            var paused = false   // from an "ack" to the next "hello": nothing to send to
+            var paused = false  // from an "ack" to the next "hello": nothing to send to
             var ended = false
             var stall = ProgressWatch.Stall()
             func take(_ message: Message) throws {
@@ -126,7 +127,9 @@ extension ChurnStressTests {
             var kept: Socket?
             for stint in 0..<stints {
                 let pair: Socket
-                if let kept { pair = kept } else {
+                if let kept {
+                    pair = kept
+                } else {
                     pair = try context.socket(.pair)
                     pair.sendHighWaterMark = marks.randomElement(using: &random)!
                     pair.receiveHighWaterMark = marks.randomElement(using: &random)!
@@ -185,13 +188,18 @@ extension ChurnStressTests {
         let anchored = findings.join([anchor], "anchor")[0]
         guard let visited, let anchored else { return findings }
         findings.expect(!visited.stalled && !anchored.stalled, "the run stalled")
-        findings.expect(visited.unexpected.isEmpty && anchored.unexpected.isEmpty,
-                        "unexpected messages: \((visited.unexpected + anchored.unexpected).prefix(5))")
+        findings.expect(
+            visited.unexpected.isEmpty && anchored.unexpected.isEmpty,
+            "unexpected messages: \((visited.unexpected + anchored.unexpected).prefix(5))")
         // Visitor → anchor: everything, once, in order per connection.
         let short = visited.sent.indices.filter { anchored.fromVisitor[$0] != Array(0..<visited.sent[$0]) }
-        findings.expect(short.isEmpty, "\(short.count) visitors' messages did not all reach the anchor once, in order: "
-                        + short.prefix(3).map { "visitor \($0) sent \(visited.sent[$0]), the anchor got "
-                                                + "\(anchored.fromVisitor[$0].prefix(8))" }.joined(separator: "; "))
+        findings.expect(
+            short.isEmpty,
+            "\(short.count) visitors' messages did not all reach the anchor once, in order: "
+                + short.prefix(3).map {
+                    "visitor \($0) sent \(visited.sent[$0]), the anchor got "
+                        + "\(anchored.fromVisitor[$0].prefix(8))"
+                }.joined(separator: "; "))
         // Anchor → visitors: in order, never twice, no gap in a connection, complete when graceful.
         var previous = -1
         var problems: [String] = []
@@ -224,7 +232,8 @@ extension ChurnStressTests {
         findings.expect(previous < anchored.sent, "received #\(previous) of \(anchored.sent) sent")
         let received = visited.runs.map(\.count).reduce(0, +)
         let graceful = visited.leaves.filter { $0 == .graceful }.count
-        findings.summary = "\(anchored.sent) sent by the anchor, \(received) received, \(visited.sent.reduce(0, +)) "
+        findings.summary =
+            "\(anchored.sent) sent by the anchor, \(received) received, \(visited.sent.reduce(0, +)) "
             + "sent by visitors, \(stints) visits (\(graceful) graceful), \(anchored.rebinds) re-binds"
         findings.expect(graceful > 1 && graceful < stints, "visitors left only one way (\(graceful) graceful)")
         findings.expect(anchored.rebinds > 0, "the anchor never re-bound")

@@ -57,9 +57,10 @@ extension ChurnStressTests {
                 var log = ProducerLog()
                 let push = try context.socket(.push)
                 push.sendHighWaterMark = marks.randomElement(using: &random)!
-                push.sendTimeout = .milliseconds(2)   // to churn while no consumer has room
+                push.sendTimeout = .milliseconds(2)  // to churn while no consumer has room
                 try push.bind(churnSource(p))
-                var source = RebindChurn(churnSource(p), oneIn: 48)   // consumers that connect meanwhile wait for the bind
+                // Consumers that connect meanwhile wait for the bind.
+                var source = RebindChurn(churnSource(p), oneIn: 48)
                 var atSink = false
                 var sequence = 0
                 // `finished` opens early only if a message arrived twice: stop then too.
@@ -99,7 +100,7 @@ extension ChurnStressTests {
                     // One stint: join some producers, take a few messages, leave.
                     let pull = try context.socket(.pull)
                     pull.receiveHighWaterMark = marks.randomElement(using: &random)!
-                    pull.receiveTimeout = .milliseconds(2)   // to notice `finished`
+                    pull.receiveTimeout = .milliseconds(2)  // to notice `finished`
                     var sources = Set((0..<producerCount).filter { _ in !random.oneIn(4) })
                     if sources.isEmpty { sources.insert(Int.random(in: 0..<producerCount, using: &random)) }
                     for p in sources.sorted() { try pull.connect(churnSource(p)) }
@@ -109,7 +110,9 @@ extension ChurnStressTests {
                         if sources.isEmpty || random.oneIn(16) {
                             // Drop one producer (it takes back what is queued here), or rejoin it.
                             let p = Int.random(in: 0..<producerCount, using: &random)
-                            if sources.remove(p) != nil { try pull.disconnect(churnSource(p)) } else {
+                            if sources.remove(p) != nil {
+                                try pull.disconnect(churnSource(p))
+                            } else {
                                 try pull.connect(churnSource(p))
                                 sources.insert(p)
                             }
@@ -163,8 +166,9 @@ extension ChurnStressTests {
         let consumerLogs = findings.join(consumers + [binder], "consumer").compactMap { $0 }
         findings.expect(complete, "\(received.current) of the \(total) messages accepted arrived (then no progress)")
 
-        var (seen, unknown) = count(consumerLogs.flatMap { $0.tags.map { ($0.sender, $0.sequence) } },
-                                    senders: producerCount, perSender: perProducer)
+        var (seen, unknown) = count(
+            consumerLogs.flatMap { $0.tags.map { ($0.sender, $0.sequence) } },
+            senders: producerCount, perSender: perProducer)
         unknown += consumerLogs.map(\.malformed).reduce(0, +)
         let missing = messages(in: seen) { $0 == 0 }
         let duplicated = messages(in: seen) { $0 > 1 }
@@ -176,7 +180,8 @@ extension ChurnStressTests {
         let redelivered = producerLogs.map(\.redelivered).reduce(0, +)
         let rebinds = consumerLogs.map(\.rebinds).reduce(0, +)
         let sinkConnects = producerLogs.map(\.sinkConnects).reduce(0, +)
-        findings.summary = "\(total) messages, \(consumerLogs.map(\.stints).reduce(0, +)) consumer stints, "
+        findings.summary =
+            "\(total) messages, \(consumerLogs.map(\.stints).reduce(0, +)) consumer stints, "
             + "\(redelivered) redelivered, \(rebinds) sink re-binds, \(sinkConnects) producer connects to the sink"
         // The churn happened (else the run tested nothing).
         let stints = consumerLogs.map(\.stints).reduce(0, +)

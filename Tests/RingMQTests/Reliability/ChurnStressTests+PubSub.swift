@@ -29,7 +29,7 @@ extension ChurnStressTests {
         defer { context.terminate() }
         let witnesses = (0..<subscriberCount).map { _ in SubscriptionWitness() }
         let finished = Gate()
-        let steps = Counter()   // subscriber steps, which pace the publishers
+        let steps = Counter()  // subscriber steps, which pace the publishers
 
         let publishers = (0..<publisherCount).map { p in
             Peer { () throws -> (log: PublisherChurnLog, generations: Int, stalled: Bool) in
@@ -51,14 +51,17 @@ extension ChurnStressTests {
                     // through, so that the churn happens while traffic flows.
                     var lastSteps = steps.current
                     while sequence > 256 + steps.current {
-                        if steps.current != lastSteps { stall.progressed(); lastSteps = steps.current }
+                        if steps.current != lastSteps {
+                            stall.progressed()
+                            lastSteps = steps.current
+                        }
                         if stall.isStalled { return (log, generation + 1, true) }
                         pacer.pause()
                     }
                     stall.progressed()
                     // Subscribers that connect while it is unbound wait for the bind.
                     if try !churn.step(pub, using: &random), random.oneIn(512) {
-                        pub.close()   // what it queued stays readable; its subscribers must reconnect
+                        pub.close()  // what it queued stays readable; its subscribers must reconnect
                         pub = try open()
                         generation += 1
                     }
@@ -126,15 +129,17 @@ extension ChurnStressTests {
                             // Never waits: the publishers keep pace with these steps.
                             guard let message = try sub.tryReceive() else { continue }
                             guard let parts = SubscriberChurnLog.parts(message),
-                                  connection.indices.contains(parts.publisher)
+                                connection.indices.contains(parts.publisher)
                             else {
                                 log.malformed += 1
                                 continue
                             }
-                            log.received.append(.init(
-                                publisher: parts.publisher, generation: parts.generation, sequence: parts.sequence,
-                                topic: parts.topic, stint: log.stints, connection: connection[parts.publisher] ?? -1,
-                                everSubscribed: everSubscribed, word: witness.load()))
+                            log.received.append(
+                                .init(
+                                    publisher: parts.publisher, generation: parts.generation, sequence: parts.sequence,
+                                    topic: parts.topic, stint: log.stints,
+                                    connection: connection[parts.publisher] ?? -1,
+                                    everSubscribed: everSubscribed, word: witness.load()))
                         }
                     }
                     if Bool.random(using: &random) {
@@ -155,10 +160,12 @@ extension ChurnStressTests {
         let received = findings.join(subscribers, "subscriber")
         guard published.count == publisherCount, received.allSatisfy({ $0 != nil }) else { return findings }
         findings.expect(published.allSatisfy { !$0.stalled }, "the subscribers stopped stepping")
-        let decided = checkPubSubChurn(publishers: published.map(\.log), subscribers: received.compactMap { $0 },
-                                       into: &findings)
+        let decided = checkPubSubChurn(
+            publishers: published.map(\.log), subscribers: received.compactMap { $0 },
+            into: &findings)
         let logs = received.compactMap { $0 }
-        findings.summary = "\(publisherCount * perPublisher) published, \(logs.map { $0.received.count }.reduce(0, +)) "
+        findings.summary =
+            "\(publisherCount * perPublisher) published, \(logs.map { $0.received.count }.reduce(0, +)) "
             + "received, \(decided.mustNot) must-not and \(decided.must) must-arrive pairs decided, "
             + "\(logs.map(\.stints).reduce(0, +)) subscriber stints, \(logs.map(\.subscriptionChanges).reduce(0, +)) "
             + "(un)subscribes, \(published.map(\.generations).reduce(0, +)) publisher sockets"

@@ -69,7 +69,7 @@ extension ChurnStressTests {
                 func open() throws -> Socket {
                     let req = try context.socket(.req)
                     req.sendHighWaterMark = marks.randomElement(using: &random)!
-                    req.receiveTimeout = ProgressWatch.stallLimit   // a lost request fails the run, soon
+                    req.receiveTimeout = ProgressWatch.stallLimit  // a lost request fails the run, soon
                     if route == .broker { try req.connect(front) } else { try req.bind(endpoint) }
                     return req
                 }
@@ -85,7 +85,7 @@ extension ChurnStressTests {
                             try req.disconnect(front)
                             try req.connect(front)
                         } else {
-                            try req.unbind(endpoint)   // workers that connect meanwhile wait for the bind
+                            try req.unbind(endpoint)  // workers that connect meanwhile wait for the bind
                             try req.bind(endpoint)
                         }
                         log.reopened += 1
@@ -117,7 +117,7 @@ extension ChurnStressTests {
                 while !finished.isOpened {
                     let rep = try context.socket(.rep)
                     rep.receiveHighWaterMark = marks.randomElement(using: &random)!
-                    rep.receiveTimeout = .milliseconds(2)   // to notice `finished`, or that no client calls
+                    rep.receiveTimeout = .milliseconds(2)  // to notice `finished`, or that no client calls
                     for endpoint in endpoints { try rep.connect(endpoint) }
                     let quota = Int.random(in: 1...24, using: &random)
                     var answered = 0
@@ -173,18 +173,21 @@ extension ChurnStressTests {
             findings.expect(log.unanswered == nil, "client \(c) got no reply to request \(log.unanswered ?? -1)")
             findings.expect(log.wrong.isEmpty, "client \(c) got wrong replies to \(log.wrong.prefix(5))")
         }
-        var (answers, unknown) = count(workerLogs.flatMap { $0.answered.map { ($0.client, $0.sequence) } },
-                                       senders: clientCount, perSender: perClient)
+        var (answers, unknown) = count(
+            workerLogs.flatMap { $0.answered.map { ($0.client, $0.sequence) } },
+            senders: clientCount, perSender: perClient)
         unknown += workerLogs.map(\.malformed).reduce(0, +)
         let unanswered = messages(in: answers) { $0 == 0 }
         let twice = messages(in: answers) { $0 > 1 }
-        findings.expect(unanswered.isEmpty,
-                        "\(unanswered.count) requests no worker answered, first \(unanswered.prefix(5))")
+        findings.expect(
+            unanswered.isEmpty,
+            "\(unanswered.count) requests no worker answered, first \(unanswered.prefix(5))")
         findings.expect(twice.isEmpty, "\(twice.count) requests answered twice, first \(twice.prefix(5))")
         findings.expect(unknown == 0, "\(unknown) requests that no client made")
 
         let stints = workerLogs.map(\.stints).reduce(0, +)
-        findings.summary = "\(clientCount * perClient) requests, \(stints) worker stints, "
+        findings.summary =
+            "\(clientCount * perClient) requests, \(stints) worker stints, "
             + "\(clientLogs.map(\.reopened).reduce(0, +)) client reopenings, \(redelivered) redelivered"
         findings.expect(stints > workerCount, "the workers never left (\(stints) stints)")
         findings.expect(redelivered > 0, "no worker left a request unread")

@@ -198,10 +198,12 @@ import Testing
         #expect((0...(count / 2)).contains(firstAfterClose))
         // Redelivery (on by default) hands what the closed puller left unread to the other one.
         #expect((kept + doomedGot).sorted() == Array(0..<count), "each message received exactly once")
-        #expect(isMergeOfTwoIncreasingRuns(kept),
-                "the messages sent to the remaining puller and those taken back each keep their order")
-        #expect(kept.filter { $0 >= firstAfterClose } == Array(firstAfterClose..<count),
-                "every message sent after the close returned went to the remaining puller")
+        #expect(
+            isMergeOfTwoIncreasingRuns(kept),
+            "the messages sent to the remaining puller and those taken back each keep their order")
+        #expect(
+            kept.filter { $0 >= firstAfterClose } == Array(firstAfterClose..<count),
+            "every message sent after the close returned went to the remaining puller")
     }
 
     @Test func peersComeAndGoWhileAPullerReceives() throws {
@@ -273,17 +275,19 @@ import Testing
             let push = try context.socket(.push)
             push.sendHighWaterMark = 8
             try push.connect("inproc://busy-\(i)")
-            peers.append(Peer {
-                var sequence = 0
-                while true {
-                    try push.send(numbered(sequence))
-                    sequence += 1
-                    started.increment()
-                }
-            })
-            peers.append(Peer {
-                while true { _ = try pull.receive() }
-            })
+            peers.append(
+                Peer {
+                    var sequence = 0
+                    while true {
+                        try push.send(numbered(sequence))
+                        sequence += 1
+                        started.increment()
+                    }
+                })
+            peers.append(
+                Peer {
+                    while true { _ = try pull.receive() }
+                })
         }
         // Let traffic flow, then pull the plug.
         let clock = ContinuousClock()

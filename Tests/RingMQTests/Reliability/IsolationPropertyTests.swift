@@ -19,7 +19,7 @@ import Testing
         let names = ["inproc://shared-a", "inproc://shared-b", "inproc://shared-c"]
         var delivered = 0
         for round in 0..<Self.cases {
-            let where_ = "\(TestSeed.replay(seed)); round \(round)"
+            let location = "\(TestSeed.replay(seed)); round \(round)"
             let contexts = (0..<3).map { _ in Context() }
             defer { for context in contexts { context.terminate() } }
             var pullers: [(context: Int, socket: Socket)] = []
@@ -58,16 +58,20 @@ import Testing
             }
             for puller in pullers {
                 let pushersHere = pushers.filter { $0.context == puller.context }.count
-                #expect(puller.socket.statistics.peers <= pushersHere, "\(where_): a peer from another context")
+                #expect(puller.socket.statistics.peers <= pushersHere, "\(location): a peer from another context")
                 while let message = try puller.socket.tryReceive() {
                     delivered += 1
-                    #expect(message[0].string == "\(puller.context)",
-                            "\(where_): context \(puller.context) received \(message[1].string) from context \(message[0].string)")
+                    #expect(
+                        message[0].string == "\(puller.context)",
+                        "\(location): context \(puller.context) received \(message[1].string) from context \(message[0].string)"
+                    )
                 }
             }
             for pusher in pushers {
                 let bindersHere = pullers.contains { $0.context == pusher.context }
-                if !bindersHere { #expect(pusher.socket.statistics.peers == 0, "\(where_): a PUSH found a peer in another context") }
+                if !bindersHere {
+                    #expect(pusher.socket.statistics.peers == 0, "\(location): a PUSH found a peer in another context")
+                }
             }
         }
         #expect(delivered > 0, "\(TestSeed.replay(seed)): no connection formed in any round, so nothing was tested")
@@ -84,7 +88,7 @@ import Testing
         let seed = TestSeed.value(default: 0x5B_5C1B)
         var random = SplitMix64(seed: seed)
         for round in 0..<Self.cases {
-            let where_ = "\(TestSeed.replay(seed)); round \(round)"
+            let location = "\(TestSeed.replay(seed)); round \(round)"
             let context = Context()
             defer { context.terminate() }
             let pub = try context.socket(.pub)
@@ -118,7 +122,9 @@ import Testing
                     if matches(topic) { inFlight.append("\(topic)/\(sequence)") }
                 default:
                     var received: [String] = []
-                    while let message = try sub.tryReceive() { received.append("\(message[0].string)/\(message[1].string)") }
+                    while let message = try sub.tryReceive() {
+                        received.append("\(message[0].string)/\(message[1].string)")
+                    }
                     func topic(_ entry: String) -> String {
                         String(entry.split(separator: "/", omittingEmptySubsequences: false)[0])
                     }
@@ -126,7 +132,9 @@ import Testing
                     let expected = inFlight.filter { matches(topic($0)) }
                     let unmatched = received.filter { !matches(topic($0)) }
                     guard unmatched.isEmpty, received == expected else {
-                        Issue.record("\(where_): subscriptions \(held); unmatched \(unmatched); received \(received), expected \(expected)")
+                        Issue.record(
+                            "\(location): subscriptions \(held); unmatched \(unmatched); received \(received), expected \(expected)"
+                        )
                         return
                     }
                     inFlight = []
@@ -179,7 +187,10 @@ import Testing
                 }
                 guard let message = try sub.tryReceive() else {
                     if published.isOpened { break }
-                    if held.isEmpty { try sub.subscribe("a"); held["a", default: 0] += 1 }
+                    if held.isEmpty {
+                        try sub.subscribe("a")
+                        held["a", default: 0] += 1
+                    }
                     yieldThread()
                     continue
                 }

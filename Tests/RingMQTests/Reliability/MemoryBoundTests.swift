@@ -2,9 +2,9 @@ import RingMQ
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// With consumers that never read, resident memory stops growing once the high-water marks
@@ -32,31 +32,33 @@ struct MemoryBoundTests {
     static let allowedGrowth = 4 * 1024 * 1024
 
     #if os(Linux)
-    @Test func aPublisherToSubscribersThatNeverReadStaysBounded() async {
-        let report = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
-            MemoryWorkload.run(.publish)
+        @Test func aPublisherToSubscribersThatNeverReadStaysBounded() async {
+            let report = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
+                MemoryWorkload.run(.publish)
+            }
+            MemoryBoundTests.check(report?.standardOutputContent, workload: "PUB to 4 SUBs", sharedByPeers: true)
         }
-        MemoryBoundTests.check(report?.standardOutputContent, workload: "PUB to 4 SUBs", sharedByPeers: true)
-    }
 
-    @Test func aPusherToPullersThatNeverReadStaysBounded() async {
-        let report = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
-            MemoryWorkload.run(.push)
+        @Test func aPusherToPullersThatNeverReadStaysBounded() async {
+            let report = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
+                MemoryWorkload.run(.push)
+            }
+            MemoryBoundTests.check(report?.standardOutputContent, workload: "PUSH to 4 PULLs")
         }
-        MemoryBoundTests.check(report?.standardOutputContent, workload: "PUSH to 4 PULLs")
-    }
 
-    @Test func aRouterToDealersThatNeverReadStaysBounded() async {
-        let report = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
-            MemoryWorkload.run(.route)
+        @Test func aRouterToDealersThatNeverReadStaysBounded() async {
+            let report = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
+                MemoryWorkload.run(.route)
+            }
+            MemoryBoundTests.check(report?.standardOutputContent, workload: "ROUTER to 4 DEALERs")
         }
-        MemoryBoundTests.check(report?.standardOutputContent, workload: "ROUTER to 4 DEALERs")
-    }
     #endif
 
     /// Parses the child's `full=… after=… sent=…` line and checks the growth.
-    static func check(_ output: [UInt8]?, workload: String, sharedByPeers: Bool = false,
-                      sourceLocation: SourceLocation = #_sourceLocation) {
+    static func check(
+        _ output: [UInt8]?, workload: String, sharedByPeers: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let output else { return }  // the exit test recorded why
         let text = String(decoding: output, as: UTF8.self)
         guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("memory ") }) else {
@@ -69,7 +71,7 @@ struct MemoryBoundTests {
             if parts.count == 2, let value = Int(parts[1]) { fields[String(parts[0])] = value }
         }
         guard let start = fields["start"], let full = fields["full"], let after = fields["after"],
-              let sent = fields["sent"]
+            let sent = fields["sent"]
         else {
             Issue.record("\(workload): malformed line \(line)", sourceLocation: sourceLocation)
             return
@@ -77,13 +79,15 @@ struct MemoryBoundTests {
         // The measurement sees queued messages: filling the marks grew the resident set by at
         // least half of what the queues then hold (a PUB's subscribers share each message).
         let held = (sharedByPeers ? 1 : peers) * 2 * highWaterMark * messageSize
-        #expect(full - start >= held / 2,
-                "\(workload): filling the marks grew resident memory by only \(full - start) bytes; the queues hold \(held)",
-                sourceLocation: sourceLocation)
+        #expect(
+            full - start >= held / 2,
+            "\(workload): filling the marks grew resident memory by only \(full - start) bytes; the queues hold \(held)",
+            sourceLocation: sourceLocation)
         #expect(sent >= offeredAfterFull, "\(workload): sent only \(sent) bytes", sourceLocation: sourceLocation)
-        #expect(after - full < allowedGrowth,
-                "\(workload): resident memory grew by \(after - full) bytes (\(full) → \(after)) while \(sent) bytes were offered past the marks",
-                sourceLocation: sourceLocation)
+        #expect(
+            after - full < allowedGrowth,
+            "\(workload): resident memory grew by \(after - full) bytes (\(full) → \(after)) while \(sent) bytes were offered past the marks",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -99,16 +103,18 @@ enum MemoryWorkload {
         do {
             let context = Context()
             let mark = MemoryBoundTests.highWaterMark
-            let senderType: SocketType = switch kind {
-            case .publish: .pub
-            case .push: .push
-            case .route: .router
-            }
-            let receiverType: SocketType = switch kind {
-            case .publish: .sub
-            case .push: .pull
-            case .route: .dealer
-            }
+            let senderType: SocketType =
+                switch kind {
+                case .publish: .pub
+                case .push: .push
+                case .route: .router
+                }
+            let receiverType: SocketType =
+                switch kind {
+                case .publish: .sub
+                case .push: .pull
+                case .route: .dealer
+                }
             let sender = try context.socket(senderType)
             sender.sendHighWaterMark = mark
             try sender.bind("inproc://memory")
@@ -143,7 +149,9 @@ enum MemoryWorkload {
             try offer(more)
             let after = residentBytes()
             let queued = sender.statistics.queuedOut
-            print("memory start=\(start) full=\(full) after=\(after) sent=\(more * MemoryBoundTests.messageSize) queuedOut=\(queued)")
+            print(
+                "memory start=\(start) full=\(full) after=\(after) sent=\(more * MemoryBoundTests.messageSize) queuedOut=\(queued)"
+            )
             withExtendedLifetime(receivers) {}
             context.terminate()
             exit(0)
@@ -156,11 +164,11 @@ enum MemoryWorkload {
     /// The resident set size, in bytes, from `/proc/self/statm` (0 where unavailable).
     static func residentBytes() -> Int {
         #if os(Linux)
-        let fields = readSmallFile("/proc/self/statm")?.split(separator: " ") ?? []
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+            let fields = readSmallFile("/proc/self/statm")?.split(separator: " ") ?? []
+            guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+            return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
         #else
-        return 0
+            return 0
         #endif
     }
 }

@@ -48,7 +48,7 @@ import Testing
         subscriber.receiveHighWaterMark = 1
         try subscriber.connect("inproc://drops")
         try subscriber.subscribe("")
-        for n in 0..<5 { try publisher.send(numbered(n)) }   // 2 fit, 3 dropped
+        for n in 0..<5 { try publisher.send(numbered(n)) }  // 2 fit, 3 dropped
         #expect(publisher.statistics.messagesDropped == 3)
         publisher.close()
         #expect(publisher.statistics == SocketStatistics(messagesSent: 5, messagesDropped: 3))

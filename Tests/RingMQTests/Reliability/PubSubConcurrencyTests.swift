@@ -110,7 +110,10 @@ import Testing
                 while seen < 2, !ended {
                     let parts = try receiveTopical(sub)
                     highestRead.store(parts.sequence, ordering: .releasing)
-                    if parts.topic == "A-end" { ended = true; return }
+                    if parts.topic == "A-end" {
+                        ended = true
+                        return
+                    }
                     log.record(parts, localPhase: phase.load(ordering: .relaxed))
                     if parts.topic == "A", parts.tag >= target { seen += 1 }
                 }

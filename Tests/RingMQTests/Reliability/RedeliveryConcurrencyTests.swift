@@ -34,7 +34,7 @@ import Testing
                     // One stint: join, do a few tasks, leave with more queued (up to 2 × mark).
                     let tasks = try context.socket(.pull)
                     tasks.receiveHighWaterMark = mark
-                    tasks.receiveTimeout = .milliseconds(5)   // to notice `finished`
+                    tasks.receiveTimeout = .milliseconds(5)  // to notice `finished`
                     try tasks.connect("inproc://churn-at-scale-tasks")
                     let quota = Int.random(in: 1...(4 * mark), using: &random)
                     var taken = 0
@@ -70,7 +70,7 @@ import Testing
             return ventilator.statistics.messagesRedelivered
         }
 
-        defer { finished.open() }   // also when a receive below throws: the peers stop
+        defer { finished.open() }  // also when a receive below throws: the peers stop
         var seen = [Int](repeating: 0, count: taskCount)
         var duplicates: [Int] = []
         var outOfRange: [Int] = []

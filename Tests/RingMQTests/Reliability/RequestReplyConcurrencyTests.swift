@@ -23,8 +23,8 @@ private struct ReplyLog: Sendable {
     /// worker's name.
     mutating func record(_ reply: Message) {
         guard reply.count == 2, let tag = tag(of: Message(reply[0])), tag.sender == client,
-              replies.indices.contains(tag.sequence), let worker = workerIndex(reply[1]),
-              perWorker.indices.contains(worker)
+            replies.indices.contains(tag.sequence), let worker = workerIndex(reply[1]),
+            perWorker.indices.contains(worker)
         else {
             foreign += 1
             return
@@ -44,7 +44,8 @@ private func expectEachAnsweredOnce(
     let requests = logs.map(\.replies.count).reduce(0, +)
     let missing = logs.map { $0.replies.filter { $0 == 0 }.count }.reduce(0, +)
     let duplicated = logs.map { $0.replies.filter { $0 > 1 }.count }.reduce(0, +)
-    #expect(logs.map(\.foreign).reduce(0, +) == 0, "replies that went to the wrong client", sourceLocation: sourceLocation)
+    #expect(
+        logs.map(\.foreign).reduce(0, +) == 0, "replies that went to the wrong client", sourceLocation: sourceLocation)
     #expect(missing == 0, "requests never answered", sourceLocation: sourceLocation)
     #expect(duplicated == 0, "requests answered twice", sourceLocation: sourceLocation)
     if inOrder {
@@ -53,8 +54,9 @@ private func expectEachAnsweredOnce(
     #expect(answered.reduce(0, +) == requests, "workers answered \(answered)", sourceLocation: sourceLocation)
     for (w, count) in answered.enumerated() {
         let received = logs.map { $0.perWorker[w] }.reduce(0, +)
-        #expect(received == count, "worker \(w) answered \(count), clients received \(received)",
-                sourceLocation: sourceLocation)
+        #expect(
+            received == count, "worker \(w) answered \(count), clients received \(received)",
+            sourceLocation: sourceLocation)
         #expect(count > 0, "worker \(w) took no part", sourceLocation: sourceLocation)
     }
 }

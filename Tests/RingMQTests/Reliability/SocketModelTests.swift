@@ -16,7 +16,8 @@ import Testing
 @Suite(.runsAlone) struct SocketModelTests {
     @Test func randomCallsAgreeWithTheModel() {
         let replay = TestSeed.value(default: 0)
-        let seeds: [UInt64] = replay != 0
+        let seeds: [UInt64] =
+            replay != 0
             ? [replay]
             : (0..<UInt64(Scale.count(normal: 120, stress: 3_000, sanitized: 30))).map { 0x0DE1_0000 + $0 }
         let steps = Scale.count(normal: 400, stress: 1_000, sanitized: 400)
@@ -35,7 +36,7 @@ import Testing
             if let failure {
                 Issue.record("\(failure)")
                 failures += 1
-                if failures == 3 { break }   // a few are enough to diagnose; the rest would repeat them
+                if failures == 3 { break }  // a few are enough to diagnose; the rest would repeat them
             }
         }
         #expect(total >= seeds.count * steps || failures > 0, "\(total) calls made")

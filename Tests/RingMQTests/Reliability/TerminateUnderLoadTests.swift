@@ -44,7 +44,8 @@ import Testing
             let mode = Mode(round: round)
             let clock = ManualClock()
             let context = mode == .manualClock ? Context(clock: clock) : Context()
-            let (calls, sockets) = try BlockedCall.sixteen(on: context, timeout: mode == .manualClock ? .seconds(3600) : nil)
+            let (calls, sockets) = try BlockedCall.sixteen(
+                on: context, timeout: mode == .manualClock ? .seconds(3600) : nil)
             defer { withExtendedLifetime(sockets) {} }
             #expect(calls.count == 16)
             let threads = calls.map { call in Peer { try call.run() } }
@@ -70,7 +71,8 @@ import Testing
                 }
             }
             guard wrong.isEmpty, early.isEmpty else {
-                Issue.record("round \(round) (\(mode)): ended before terminate: \(early); not ended by .terminated: \(wrong)")
+                Issue.record(
+                    "round \(round) (\(mode)): ended before terminate: \(early); not ended by .terminated: \(wrong)")
                 return
             }
         }
@@ -81,14 +83,17 @@ import Testing
             let mode = Mode(round: round)
             let clock = ManualClock()
             let context = mode == .manualClock ? Context(clock: clock) : Context()
-            let (allCalls, sockets) = try BlockedCall.sixteen(on: context, timeout: mode == .manualClock ? .seconds(3600) : nil)
+            let (allCalls, sockets) = try BlockedCall.sixteen(
+                on: context, timeout: mode == .manualClock ? .seconds(3600) : nil)
             defer { withExtendedLifetime(sockets) {} }
             let calls = allCalls.filter { $0.parkingSocket != nil }
             let tasks = calls.map { call in Task { _ = try await call.runAsync() } }
 
             switch mode {
             case .manualClock:
-                #expect(await clock.waitForSleepers(calls.count, timeout: Scale.safety), "round \(round): not all registered")
+                #expect(
+                    await clock.waitForSleepers(calls.count, timeout: Scale.safety),
+                    "round \(round): not all registered")
             case .parkedForever:
                 for call in calls {
                     #expect(await waitUntilParked(call.parkingSocket!), "round \(round): \(call.name) did not park")

@@ -142,7 +142,8 @@ import Testing
             case 1:
                 let pull = try time.socket(.pull)
                 pull.receiveTimeout = timeout
-                waiters.append(Waiter(TrackedTask { try await asyncTimeoutInstant(on: clock) { _ = try await pull.receive() } }))
+                waiters.append(
+                    Waiter(TrackedTask { try await asyncTimeoutInstant(on: clock) { _ = try await pull.receive() } }))
             case 2:
                 let (push, _) = try fullPushPull(time, endpoint: "inproc://vt-mixed-\(index)")
                 push.sendTimeout = timeout
@@ -150,19 +151,26 @@ import Testing
             case 3:
                 let (push, _) = try fullPushPull(time, endpoint: "inproc://vt-mixed-\(index)")
                 push.sendTimeout = timeout
-                waiters.append(Waiter(TrackedTask { try await asyncTimeoutInstant(on: clock) { try await push.send("no room") } }))
+                waiters.append(
+                    Waiter(TrackedTask { try await asyncTimeoutInstant(on: clock) { try await push.send("no room") } }))
             case 4:
                 var poller = Poller()
                 poller.register(try time.socket(.pull), for: .readable)
-                waiters.append(Waiter(Peer { [poller] in
-                    try timeoutInstant(on: clock) { try pollExpectingNothing(poller, timeout: timeout) }
-                }))
+                waiters.append(
+                    Waiter(
+                        Peer { [poller] in
+                            try timeoutInstant(on: clock) { try pollExpectingNothing(poller, timeout: timeout) }
+                        }))
             default:
                 var poller = Poller()
                 poller.register(try time.socket(.pull), for: .readable)
-                waiters.append(Waiter(TrackedTask { [poller] in
-                    try await asyncTimeoutInstant(on: clock) { try await pollExpectingNothing(poller, timeout: timeout) }
-                }))
+                waiters.append(
+                    Waiter(
+                        TrackedTask { [poller] in
+                            try await asyncTimeoutInstant(on: clock) {
+                                try await pollExpectingNothing(poller, timeout: timeout)
+                            }
+                        }))
             }
         }
         #expect(await clock.waitForSleepers(Self.count))
@@ -174,8 +182,9 @@ import Testing
                 #expect(outcome == .success(.seconds(second)), "kind \(index % 6) due at \(second) s: \(outcome)")
             }
             #expect(clock.sleepers == Self.count - second, "after \(second) s")
-            #expect(deadlines.indices.filter { deadlines[$0] > second && waiters[$0].isFinished }.isEmpty,
-                    "finished before their deadline at \(second) s")
+            #expect(
+                deadlines.indices.filter { deadlines[$0] > second && waiters[$0].isFinished }.isEmpty,
+                "finished before their deadline at \(second) s")
         }
         time.expectFast()
     }
@@ -202,13 +211,21 @@ import Testing
                 return .zero  // received: no timeout
             }
             if index < Self.count / 2 {
-                waiters.append(Waiter(Peer {
-                    do { return try receive(pull.receive()) } catch RingMQError.timedOut { return clock.now.offset }
-                }))
+                waiters.append(
+                    Waiter(
+                        Peer {
+                            do { return try receive(pull.receive()) } catch RingMQError.timedOut {
+                                return clock.now.offset
+                            }
+                        }))
             } else {
-                waiters.append(Waiter(TrackedTask {
-                    do { return try receive(await pull.receive()) } catch RingMQError.timedOut { return clock.now.offset }
-                }))
+                waiters.append(
+                    Waiter(
+                        TrackedTask {
+                            do { return try receive(await pull.receive()) } catch RingMQError.timedOut {
+                                return clock.now.offset
+                            }
+                        }))
             }
         }
         #expect(await clock.waitForSleepers(Self.count))

@@ -67,8 +67,9 @@ enum ConflatingEnd: CaseIterable, Sendable {
         end.apply(push: push, pull: pull)
         try push.connect("inproc://conflate-room")
         for index in 0..<100 { #expect(try push.trySend(numbered(index)), "send \(index) found no room") }
-        #expect(push.statistics == SocketStatistics(messagesSent: 100, queuedOut: 1, peers: 1),
-                "replaced messages are not drops")
+        #expect(
+            push.statistics == SocketStatistics(messagesSent: 100, queuedOut: 1, peers: 1),
+            "replaced messages are not drops")
         #expect(pull.statistics == SocketStatistics(queuedIn: 1, peers: 1))
         #expect(try drainNumbers(pull) == [99])
     }

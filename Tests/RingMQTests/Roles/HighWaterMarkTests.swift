@@ -37,7 +37,8 @@ private func pipeline(
     // MARK: - Capacity: send HWM + receive HWM (ZeroMQ's inproc rule)
 
     @Test(arguments: [(1000, 1000, 2000), (10, 10, 20), (1, 1, 2), (100, 5, 105), (5, 100, 105)], [true, false])
-    func queueHoldsSendPlusReceiveHighWaterMark(marks: (send: Int, receive: Int, expected: Int), bindFirst: Bool) throws {
+    func queueHoldsSendPlusReceiveHighWaterMark(marks: (send: Int, receive: Int, expected: Int), bindFirst: Bool) throws
+    {
         let context = TestContext()
         let (push, pull) = try pipeline(context, send: marks.send, receive: marks.receive, bindFirst: bindFirst)
         #expect(try fill(push, limit: marks.expected + 100) == marks.expected)
@@ -133,7 +134,8 @@ private func pipeline(
         #expect(message?.contains("sendHighWaterMark") == true, "the message should name the option: \(message ?? "")")
         expectError(.invalidOption) { try socket.setOption(.sendHighWaterMark(.min)) }
         let receive = expectError(.invalidOption) { try socket.setOption(.receiveHighWaterMark(-1)) }
-        #expect(receive?.contains("receiveHighWaterMark") == true, "the message should name the option: \(receive ?? "")")
+        #expect(
+            receive?.contains("receiveHighWaterMark") == true, "the message should name the option: \(receive ?? "")")
         expectError(.invalidOption) { try socket.setOption(.receiveHighWaterMark(.min)) }
         // The values did not change.
         #expect(socket.sendHighWaterMark == 1000)

@@ -68,12 +68,13 @@ import Testing
         #expect(try poller.poll(timeout: .zero).isEmpty)
         #expect(sender.statistics.queuedOut == 0)
 
-        let peerType: SocketType = switch type {
-        case .push: .pull
-        case .pair: .pair
-        case .dealer: .dealer
-        default: .rep
-        }
+        let peerType: SocketType =
+            switch type {
+            case .push: .pull
+            case .pair: .pair
+            case .dealer: .dealer
+            default: .rep
+            }
         let blocked = Peer { try sender.send("after the bind") }
         blocked.waitUntilBlocked()
         let receiver = try context.socket(peerType)

@@ -52,7 +52,9 @@ private func expectedDeliveries(of topics: [String], for subscriptions: Set<Stri
                 let received = try drain(socket)
                 #expect(received.count == expected.count, "\(name), \(round)")
                 let difference = received.indices.first { $0 < expected.count && received[$0] != expected[$0] }
-                #expect(difference == nil, "\(name), \(round): \(difference.map { "got \(received[$0]), expected \(expected[$0])" } ?? "")")
+                #expect(
+                    difference == nil,
+                    "\(name), \(round): \(difference.map { "got \(received[$0]), expected \(expected[$0])" } ?? "")")
             }
             // Withdraw the even keys.
             for k in stride(from: 0, to: 10_000, by: 2) {

@@ -47,7 +47,7 @@ import Testing
         let xpub = try test.socket(.xpub)
         try xpub.bind("inproc://first")
         xpub.onlyFirstSubscribe = true
-        let xsub = try test.socket(.xsub)            // sends the batch as data
+        let xsub = try test.socket(.xsub)  // sends the batch as data
         try xsub.connect("inproc://first")
         try xsub.send([one, two, "payload"])
         #expect(try drain(xpub) == [subscribeMessage("a"), subscribeMessage("b"), ["payload"]])

@@ -30,12 +30,16 @@ import Testing
         let pub = try test.socket(.pub)
         let sub = try test.socket(.sub)
         try sub.subscribe("a")
-        if order.subscriberFirst { try order.subscriberStep(sub, "inproc://pending") } else {
+        if order.subscriberFirst {
+            try order.subscriberStep(sub, "inproc://pending")
+        } else {
             try order.publisherStep(pub, "inproc://pending")
         }
         try sub.subscribe("b")
         try sub.unsubscribe("a")
-        if order.subscriberFirst { try order.publisherStep(pub, "inproc://pending") } else {
+        if order.subscriberFirst {
+            try order.publisherStep(pub, "inproc://pending")
+        } else {
             try order.subscriberStep(sub, "inproc://pending")
         }
         for topic in ["a", "b", "c"] { try pub.send(Message(topic)) }

@@ -30,9 +30,9 @@ import Testing
     @Test func whatAClosedPullerLeftGoesToTheOthersBeforeNewerTasks() throws {
         let context = TestContext()
         let (push, pulls) = try pushAndPulls(context, "inproc://redeliver-close", count: 3)
-        for n in 0..<9 { try push.send(numbered(n)) }    // 0 3 6 | 1 4 7 | 2 5 8
-        #expect(number(try pulls[1].receive()) == 1)      // the leaver did task 1 …
-        pulls[1].close()                                   // … and leaves 4 and 7 unread
+        for n in 0..<9 { try push.send(numbered(n)) }  // 0 3 6 | 1 4 7 | 2 5 8
+        #expect(number(try pulls[1].receive()) == 1)  // the leaver did task 1 …
+        pulls[1].close()  // … and leaves 4 and 7 unread
         for n in 9..<13 { try push.send(numbered(n)) }
         // 4 and 7 come back first, in turn, then the newer tasks.
         #expect(try drainNumbers(pulls[0]) == [0, 3, 6, 4, 9, 11])
@@ -85,7 +85,7 @@ import Testing
     @Test func newSendsWaitBehindWhatWasTakenBack() throws {
         let context = TestContext()
         let (push, pulls) = try pushAndPulls(context, "inproc://redeliver-full", count: 2, mark: 1)
-        #expect(try fill(push) == 4)                      // 0 2 | 1 3
+        #expect(try fill(push) == 4)  // 0 2 | 1 3
         pulls[0].close()
         #expect(try push.trySend(numbered(100)) == false, "0 and 2 come first, and the other peer is full")
         #expect(push.statistics.queuedOut == 4)
@@ -101,7 +101,7 @@ import Testing
     @Test func aBlockedSenderIsWokenToTakeBackAndStillKeepsOrder() throws {
         let context = TestContext()
         let (push, pulls) = try pushAndPulls(context, "inproc://redeliver-blocked", count: 2, mark: 1)
-        #expect(try fill(push) == 4)                      // 0 2 | 1 3
+        #expect(try fill(push) == 4)  // 0 2 | 1 3
         let sender = Peer { try push.send(numbered(4)) }
         sender.waitUntilBlocked()
         pulls[0].close()
@@ -154,9 +154,9 @@ import Testing
         let pull = try context.socket(.pull)
         try pull.bind("inproc://redeliver-formed")
         let push = try context.socket(.push)
-        try push.connect("inproc://redeliver-pending")     // nothing bound there yet
+        try push.connect("inproc://redeliver-pending")  // nothing bound there yet
         try push.connect("inproc://redeliver-formed")
-        for n in 0..<4 { try push.send(numbered(n)) }     // 0 2 wait for the bind; 1 3 to the PULL
+        for n in 0..<4 { try push.send(numbered(n)) }  // 0 2 wait for the bind; 1 3 to the PULL
         let wrongType = try context.socket(.pub)
         try wrongType.bind("inproc://redeliver-pending")  // a PUB refuses the PUSH
         try push.send(numbered(4))
@@ -171,15 +171,15 @@ import Testing
         let pull = try context.socket(.pull)
         try pull.bind("inproc://redeliver-formed-2")
         let push = try context.socket(.push)
-        try push.connect("inproc://redeliver-pending-2")   // nothing bound there yet
+        try push.connect("inproc://redeliver-pending-2")  // nothing bound there yet
         try push.connect("inproc://redeliver-formed-2")
-        for n in 0..<4 { try push.send(numbered(n)) }     // 0 2 wait for the bind; 1 3 to the PULL
+        for n in 0..<4 { try push.send(numbered(n)) }  // 0 2 wait for the bind; 1 3 to the PULL
         try push.disconnect("inproc://redeliver-pending-2")
         try push.send(numbered(4))
         #expect(try drainNumbers(pull) == [1, 3, 0, 2, 4])
         #expect(push.statistics.messagesRedelivered == 2)
         let late = try context.socket(.pull)
-        try late.bind("inproc://redeliver-pending-2")     // nothing reaches it: the connect is gone
+        try late.bind("inproc://redeliver-pending-2")  // nothing reaches it: the connect is gone
         #expect(try late.tryReceive() == nil)
     }
 
@@ -237,8 +237,8 @@ import Testing
         }
         let req = try context.socket(.req)
         for index in 0..<2 { try req.connect("inproc://redeliver-rep-\(index)") }
-        try req.send("question")                          // to the first REP
-        reps[0].close()                                   // which leaves without reading it
+        try req.send("question")  // to the first REP
+        reps[0].close()  // which leaves without reading it
         #expect(try req.tryReceive() == nil, "applying the close resends the request to the second REP")
         #expect(try reps[1].receive() == "question")
         try reps[1].send("answer")
@@ -258,7 +258,7 @@ import Testing
         #expect(req.statistics.queuedOut == 1, "the request waits at the REQ")
         let second = try context.socket(.rep)
         try second.bind("inproc://redeliver-req-second")
-        try req.connect("inproc://redeliver-req-second")   // the request goes out at once
+        try req.connect("inproc://redeliver-req-second")  // the request goes out at once
         #expect(try second.receive() == "question")
         try second.send("answer")
         #expect(try req.receive() == "answer")
@@ -276,7 +276,7 @@ import Testing
         try Faults.makePeersLookFull(req, endpoint: "inproc://redeliver-req-close-1")
         try req.send("question")
         reps[0].close()
-        req.close()                                       // nobody could take the reply
+        req.close()  // nobody could take the reply
         #expect(try reps[1].tryReceive() == nil)
         #expect(req.statistics.messagesDropped == 1)
     }
@@ -290,11 +290,11 @@ import Testing
             try worker.connect("inproc://redeliver-workers")
             return worker
         }
-        for n in 0..<4 { try dealer.send(["", Frame("job \(n)")]) }   // 0 2 | 1 3
+        for n in 0..<4 { try dealer.send(["", Frame("job \(n)")]) }  // 0 2 | 1 3
         workers[0].close()
         var answered: [String] = []
         for _ in 0..<4 {
-            if answered.isEmpty { _ = dealer.statistics }            // applies the close
+            if answered.isEmpty { _ = dealer.statistics }  // applies the close
             let job = try workers[1].receive()[0].string
             answered.append(job)
             try workers[1].send(Message(Frame("done " + job)))

@@ -55,7 +55,7 @@ import Testing
 
         try router.send([request[0], frame(id &+ 1), "", "wrong id"])
         try router.send([request[0], "", "no id"])
-        try router.send([request[0], "abcd"])                // an id-sized frame, no delimiter
+        try router.send([request[0], "abcd"])  // an id-sized frame, no delimiter
         try router.send([request[0], request[1], "x", "delimiter not second"])
         req.receiveTimeout = .milliseconds(50)
         expectTimesOut(after: .milliseconds(50)) { try req.receive() }

@@ -76,7 +76,7 @@ import Testing
         try req.send("first")
         #expect(try router.receive() == ["client", "", "first"])
         try router.send(["client", "", "answer to first"])
-        try req.send("second")                            // without receiving that answer
+        try req.send("second")  // without receiving that answer
         #expect(try router.receive() == ["client", "", "second"])
         try router.send(["client", "", "answer to second"])
         #expect(try req.receive() == "answer to second")
@@ -121,7 +121,7 @@ import Testing
         let rep = try server(context, "inproc://no-room")
         try req.send("question")
         #expect(try rep.receive() == "question")
-        rep.close()                                       // no peer left to take a retry
+        rep.close()  // no peer left to take a retry
         #expect(try req.trySend("retry") == false)
         expectTimesOut(after: .milliseconds(30)) { try req.send("retry") }
         // The REQ still waits for the first reply: receiving is allowed, and times out.
@@ -132,10 +132,10 @@ import Testing
         let context = TestContext()
         let req = try client(context, "inproc://unread", correlate: false)
         let reps = try (0..<2).map { _ in try server(context, "inproc://unread") }
-        try req.send("abandoned")                         // to 0, unread
-        try req.send("current")                           // to 1, unread
-        reps[0].close()                                   // leaves "abandoned" unread
-        #expect(try req.tryReceive() == nil)              // applies the close
+        try req.send("abandoned")  // to 0, unread
+        try req.send("current")  // to 1, unread
+        reps[0].close()  // leaves "abandoned" unread
+        #expect(try req.tryReceive() == nil)  // applies the close
         #expect(req.statistics.messagesRedelivered == 0)
         #expect(req.statistics.messagesDropped == 1)
 

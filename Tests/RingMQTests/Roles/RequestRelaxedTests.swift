@@ -8,7 +8,9 @@ import Testing
     static let services = 5
 
     /// libzmq's setUp: the relaxed, correlating REQ and its REPs, in rotation order.
-    private func relaxedRequesterAndReplier(_ context: TestContext, _ endpoint: String) throws -> (req: Socket, reps: [Socket]) {
+    private func relaxedRequesterAndReplier(_ context: TestContext, _ endpoint: String) throws -> (
+        req: Socket, reps: [Socket]
+    ) {
         let req = try context.socket(.req)
         req.requestRelaxed = true
         req.requestCorrelate = true

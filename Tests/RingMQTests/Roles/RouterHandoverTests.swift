@@ -133,7 +133,9 @@ private func dealer(_ id: Frame, connectedTo endpoint: String, in context: TestC
         for message in try drain(router) { take(message) }
         #expect(sent < limit, "the old peer never noticed the handover")
         #expect(fromTheFirst.count == sent)
-        #expect(fromTheFirst.elementsEqual(0..<sent), "first gap at \(fromTheFirst.indices.first { fromTheFirst[$0] != $0 } ?? -1)")
+        #expect(
+            fromTheFirst.elementsEqual(0..<sent),
+            "first gap at \(fromTheFirst.indices.first { fromTheFirst[$0] != $0 } ?? -1)")
         #expect(fromTheSecond == 1)
     }
 

@@ -4,8 +4,10 @@ import Testing
 @Suite(.runsAlone) struct SocketTypeTests {
     @Test func allElevenZeroMQTypesAreNamed() {
         #expect(SocketType.allCases.count == 11)
-        #expect(SocketType.allCases.map(\.description) ==
-            ["PAIR", "PUSH", "PULL", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER"])
+        #expect(
+            SocketType.allCases.map(\.description) == [
+                "PAIR", "PUSH", "PULL", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER",
+            ])
     }
 
     @Test(arguments: SocketType.allCases)
@@ -22,8 +24,9 @@ import Testing
         let push = try context.socket(.push)
         try push.connect("inproc://pull-send")
         let message = expectError(.operationNotSupported) { try pull.send("x") }
-        #expect(message?.contains("PULL") == true && message?.contains("send") == true,
-                "the message should say PULL cannot send: \(message ?? "")")
+        #expect(
+            message?.contains("PULL") == true && message?.contains("send") == true,
+            "the message should say PULL cannot send: \(message ?? "")")
         expectError(.operationNotSupported) { try pull.trySend("x") }
     }
 
@@ -34,8 +37,9 @@ import Testing
         let pull = try context.socket(.pull)
         try pull.connect("inproc://push-receive")
         let message = expectError(.operationNotSupported) { try push.receive() }
-        #expect(message?.contains("PUSH") == true && message?.contains("receive") == true,
-                "the message should say PUSH cannot receive: \(message ?? "")")
+        #expect(
+            message?.contains("PUSH") == true && message?.contains("receive") == true,
+            "the message should say PUSH cannot receive: \(message ?? "")")
         expectError(.operationNotSupported) { try push.tryReceive() }
     }
 

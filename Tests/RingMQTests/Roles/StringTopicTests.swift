@@ -12,11 +12,11 @@ import Testing
         let topic: String = "EUR"
         let line = "EUR/USD 1.08"
         let slice: Substring = line.prefix(3)
-        try sub.subscribe("EUR")                        // literal
-        try sub.subscribe(topic)                        // String variable
-        try sub.subscribe(slice)                        // Substring
-        try sub.subscribe(Frame("EUR"))                 // the Frame form, as before
-        try sub.subscribe("\(topic)")                   // interpolation
+        try sub.subscribe("EUR")  // literal
+        try sub.subscribe(topic)  // String variable
+        try sub.subscribe(slice)  // Substring
+        try sub.subscribe(Frame("EUR"))  // the Frame form, as before
+        try sub.subscribe("\(topic)")  // interpolation
         #expect(sub.subscriptions == [Frame(Array("EUR".utf8)): 5])
 
         try sub.unsubscribe("EUR")
@@ -24,7 +24,7 @@ import Testing
         try sub.unsubscribe(slice)
         try sub.unsubscribe(Frame("EUR"))
         #expect(sub.subscriptions == [Frame(Array("EUR".utf8)): 1])
-        try sub.unsubscribe(line.dropLast(9))           // a Substring of "EUR"
+        try sub.unsubscribe(line.dropLast(9))  // a Substring of "EUR"
         #expect(sub.subscriptions.isEmpty)
     }
 
@@ -35,7 +35,7 @@ import Testing
         let sub = try test.socket(.sub)
         try sub.connect("inproc://string-topic")
         let wanted = "prices.café rates"
-        try sub.subscribe(wanted.split(separator: " ")[0])       // "prices.café", a Substring
+        try sub.subscribe(wanted.split(separator: " ")[0])  // "prices.café", a Substring
         for topic in ["prices.caf", "prices.café", "prices.café.EUR", "prices.cafe"] {
             try pub.send(Message(Frame(topic)))
         }

@@ -25,7 +25,7 @@ import Testing
 
         try sub.send(subscribeMessage("A"))
         #expect(try pub.tryReceive() == subscribeMessage("A"))
-        try pub.subscribe("B")                       // B instead of A
+        try pub.subscribe("B")  // B instead of A
         try pub.send("A")
         try pub.send("B")
         #expect(try drain(sub) == ["B"])
@@ -55,7 +55,7 @@ import Testing
         // Leaving, the subscriber unsubscribes from what it still asked for.
         sub.close()
         #expect(try drain(pub) == [unsubscribeMessage("B")])
-        try pub.unsubscribe("XB")                    // nobody to apply it to: does nothing
+        try pub.unsubscribe("XB")  // nobody to apply it to: does nothing
     }
 
     @Test func xpubProxyUnsubscribeOnDisconnect() throws {
@@ -148,7 +148,7 @@ import Testing
 
         sub.close()
         #expect(try pub.tryReceive() == unsubscribeMessage("A"))
-        try pub.unsubscribe("XA")                    // no subscriber to apply it to
+        try pub.unsubscribe("XA")  // no subscriber to apply it to
 
         sub = try test.socket(.xsub)
         try sub.connect("inproc://soname")
@@ -167,7 +167,7 @@ import Testing
         let sub = try test.socket(.xsub)
         try sub.connect("inproc://soname")
 
-        let data = Message([2] + Array("A".utf8))    // neither a subscription nor an unsubscription
+        let data = Message([2] + Array("A".utf8))  // neither a subscription nor an unsubscription
         try sub.send(data)
         #expect(try pub.tryReceive() == data)
     }
@@ -182,8 +182,10 @@ import Testing
         sub.onlyFirstSubscribe = true
 
         let common = Frame("ABC")
-        let zeroA = Frame([0] + Array("BC".utf8)), zeroB = Frame([0] + Array("CD".utf8))
-        let oneA = Frame([1] + Array("BC".utf8)), oneB = Frame([1] + Array("CD".utf8))
+        let zeroA = Frame([0] + Array("BC".utf8))
+        let zeroB = Frame([0] + Array("CD".utf8))
+        let oneA = Frame([1] + Array("BC".utf8))
+        let oneB = Frame([1] + Array("CD".utf8))
 
         // A first frame that is data makes the whole message data.
         try sub.send([common, zeroA])
@@ -216,7 +218,9 @@ extension XPubManualTests {
         var requests: [Message] = []
         while let request = try pub.tryReceive() {
             requests.append(request)
-            if request[0].bytes == [1] + Array("public.".utf8) { try pub.subscribe(Frame(request[0].bytes.dropFirst())) }
+            if request[0].bytes == [1] + Array("public.".utf8) {
+                try pub.subscribe(Frame(request[0].bytes.dropFirst()))
+            }
         }
         #expect(requests == [subscribeMessage("public."), subscribeMessage("secret."), subscribeMessage("secret.")])
         #expect(pub.subscriptions == ["public.": 1])
@@ -238,9 +242,9 @@ extension XPubManualTests {
         try second.send(subscribeMessage("b"))
 
         #expect(try pub.tryReceive() == subscribeMessage("a"))
-        try pub.subscribe("first")                   // for `first`
+        try pub.subscribe("first")  // for `first`
         #expect(try pub.tryReceive() == subscribeMessage("b"))
-        try pub.subscribe("second")                  // for `second`
+        try pub.subscribe("second")  // for `second`
         try pub.send("first")
         try pub.send("second")
         #expect(try drain(first) == ["first"])
@@ -259,7 +263,7 @@ extension XPubManualTests {
         let pub = try manualXPub(test, "inproc://none")
         let sub = try test.socket(.xsub)
         try sub.connect("inproc://none")
-        try pub.subscribe("")                        // nobody's request received yet
+        try pub.subscribe("")  // nobody's request received yet
         try pub.send("x")
         #expect(try drain(sub).isEmpty)
         #expect(pub.subscriptions.isEmpty)

@@ -148,7 +148,7 @@ import Testing
     @Test func withoutVerboserADepartureUnsubscribesOnlyWhatNobodyHolds() throws {
         let test = TestContext()
         let (pub, sub0, sub1) = try xpubWithTwoSubs(test)
-        pub.xpubVerbose = true                       // duplicate subscriptions only
+        pub.xpubVerbose = true  // duplicate subscriptions only
         try sub0.subscribe("A")
         try sub0.subscribe("B")
         try sub1.subscribe("A")

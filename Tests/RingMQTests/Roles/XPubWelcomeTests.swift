@@ -12,7 +12,7 @@ import Testing
         try pub.bind("inproc://soname")
         pub.xpubWelcomeMessage = "W"
         let sub = try test.socket(.sub)
-        try sub.subscribe("W")                       // a SUB filters the welcome like anything else
+        try sub.subscribe("W")  // a SUB filters the welcome like anything else
         try sub.connect("inproc://soname")
 
         #expect(try pub.tryReceive() == subscribeMessage("W"))
@@ -29,7 +29,7 @@ import Testing
         let sub = try test.socket(.sub)
         try sub.subscribe("news")
         try sub.connect("inproc://welcome")
-        let xsub = try test.socket(.xsub)            // an XSUB does not filter
+        let xsub = try test.socket(.xsub)  // an XSUB does not filter
         try xsub.connect("inproc://welcome")
         #expect(try drain(pub) == [subscribeMessage("news")])
         #expect(try sub.tryReceive() == nil)
@@ -44,7 +44,7 @@ import Testing
         let sub = try test.socket(.sub)
         try sub.subscribe("")
         try order.join(publisher: pub, subscriber: sub, at: "inproc://welcome-\(order)")
-        _ = try drain(pub)                           // the XPUB takes the connection in
+        _ = try drain(pub)  // the XPUB takes the connection in
         try pub.send("after")
         #expect(try drain(sub) == ["hello", "after"], "the welcome comes first")
 

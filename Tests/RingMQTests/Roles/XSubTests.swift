@@ -45,7 +45,9 @@ import Testing
         try xpub.bind("inproc://up")
         let xsub = try test.socket(.xsub)
         try xsub.connect("inproc://up")
-        let others: [Message] = ["hello", ["two", "frames"], Message([2, 65]), Message(Frame()), [Frame([1, 65]), "x"]]
+        let others: [Message] = [
+            "hello", ["two", "frames"], Message([2, 65]), Message(Frame()), [Frame([1, 65]), "x"],
+        ]
         try xsub.send(subscribeMessage("t"))
         for message in others { try xsub.send(message) }
         try xsub.subscribe("t")  // a duplicate: not passed up

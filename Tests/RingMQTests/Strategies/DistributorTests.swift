@@ -1,6 +1,7 @@
-@testable import RingMQ
 import Synchronization
 import Testing
+
+@testable import RingMQ
 
 /// One subscriber as a ``Distributor`` sees it: a connection (its identity, and where it says
 /// whether it inverts matching), the pipe messages go down, and the pipe subscriptions come up.
@@ -11,8 +12,9 @@ private struct Subscriber {
 
     init(limit: UInt64 = Pipe.unbounded, conflating: Bool = false) throws {
         let port = SocketPort(type: .sub, options: PeerOptions(sendHighWaterMark: 0, receiveHighWaterMark: 0))
-        connection = Connection(endpoint: try EndpointName(parsing: "inproc://distributor"), connecter: port,
-                                options: port.currentPeerOptions, binder: nil, binderOptions: nil)
+        connection = Connection(
+            endpoint: try EndpointName(parsing: "inproc://distributor"), connecter: port,
+            options: port.currentPeerOptions, binder: nil, binderOptions: nil)
         data = Pipe(limit: limit, conflating: conflating)
     }
 

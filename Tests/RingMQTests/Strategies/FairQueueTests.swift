@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// A ``FairQueue`` over real pipes the test writes into with ``tagged(sender:sequence:)``
 /// messages, the sender being the pipe's index.

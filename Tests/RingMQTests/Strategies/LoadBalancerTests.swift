@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// A ``LoadBalancer`` over real pipes, and which of them each pick returned.
 private struct Balanced {

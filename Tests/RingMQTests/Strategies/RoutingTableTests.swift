@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// One ROUTER peer as a ``RoutingTable`` sees it: the pipe to it and the pipe from it.
 private struct RouterPeer {

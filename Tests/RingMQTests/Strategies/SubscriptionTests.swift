@@ -28,10 +28,10 @@ import Testing
     }
 
     @Test func otherMessagesAreNotSubscriptions() {
-        #expect(Subscription(Message(Frame())) == nil)                 // no kind byte
-        #expect(Subscription(Message(Frame([2, 69]))) == nil)          // kind byte 2
-        #expect(Subscription(["\u{1}EUR", "more"]) == nil)             // two frames
-        #expect(Subscription("EUR") == nil)                            // data
+        #expect(Subscription(Message(Frame())) == nil)  // no kind byte
+        #expect(Subscription(Message(Frame([2, 69]))) == nil)  // kind byte 2
+        #expect(Subscription(["\u{1}EUR", "more"]) == nil)  // two frames
+        #expect(Subscription("EUR") == nil)  // data
     }
 
     @Test func anXSubSubscribesBySendingTheMessage() throws {

@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// The trie's contents as the test believes them: prefix → members holding it, and the same
 /// pairs in an array (to pick an existing one at random).
@@ -133,7 +134,9 @@ extension SubscriptionTrie {
                 // Remove one member wholesale, as a closing subscriber does.
                 let emptied = trie.removeAll(member: 2).emptied
                 let expected = model.holders.filter { $0.value == [2] }.map(\.key)
-                #expect(emptied.sorted { $0.lexicographicallyPrecedes($1) } == expected.sorted { $0.lexicographicallyPrecedes($1) })
+                #expect(
+                    emptied.sorted { $0.lexicographicallyPrecedes($1) }
+                        == expected.sorted { $0.lexicographicallyPrecedes($1) })
                 for pair in model.pairs where pair.member == 2 { model.remove(pair.prefix, 2) }
                 checkEverything(step)
             }

@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// Runs each test with RingMQ's blocking-call check on, as it is in a user's test suite
 /// (``RunsAlone`` turns it off for this target's own tests): for the samples of Testing.md,
@@ -11,8 +12,10 @@ struct AsInAUsersSuite: SuiteTrait, TestTrait, TestScoping {
         test.isSuite ? nil : self
     }
 
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         try await BlockingCallCheck.$isAllowed.withValue(false) { try await function() }
     }
 }

@@ -1,6 +1,7 @@
-@testable import RingMQ
 import Synchronization
 import Testing
+
+@testable import RingMQ
 
 // Helpers for the tests of the async surface (async send/receive, `messages`, the async
 // poll, events). They bound every wait in time, so that a lost wake-up fails a test instead
@@ -36,11 +37,12 @@ func withTimeout<T: Sendable>(
                     race.finish(.failure(error))
                 }
             }
-            race.setTimer(Task {
-                try? await Task.sleep(for: limit)
-                if Task.isCancelled { return }
-                if race.finish(.failure(GuardTimeout(limit: limit))) { work.cancel() }
-            })
+            race.setTimer(
+                Task {
+                    try? await Task.sleep(for: limit)
+                    if Task.isCancelled { return }
+                    if race.finish(.failure(GuardTimeout(limit: limit))) { work.cancel() }
+                })
         }
     } catch let error as GuardTimeout {
         Issue.record("\(error): a lost wake-up?", sourceLocation: sourceLocation)
@@ -109,8 +111,9 @@ func expectAsyncTimesOut(
     let start = clock.now
     await expectAsyncError(.timedOut, sourceLocation: sourceLocation, body)
     let elapsed = start.duration(to: clock.now)
-    #expect(elapsed >= timeout, "gave up after \(elapsed), before its \(timeout) timeout",
-            sourceLocation: sourceLocation)
+    #expect(
+        elapsed >= timeout, "gave up after \(elapsed), before its \(timeout) timeout",
+        sourceLocation: sourceLocation)
 }
 
 /// How a task that was cancelled (or not) ended.

@@ -16,8 +16,10 @@ struct BrokerFixture {
     let clients: [Socket]
 
     /// `counter`, when given, counts every answer as the workers make it.
-    init(_ context: TestContext, workers workerCount: Int, clients clientCount: Int = 0,
-         of clientType: SocketType = .req, counting counter: Counter? = nil) throws {
+    init(
+        _ context: TestContext, workers workerCount: Int, clients clientCount: Int = 0,
+        of clientType: SocketType = .req, counting counter: Counter? = nil
+    ) throws {
         self.context = context
         proxyThread = try Broker(context, frontend: "inproc://front", backend: "inproc://back").start()
         workers = try startEchoWorkers(context, count: workerCount, connectingTo: "inproc://back", counting: counter)

@@ -1,9 +1,9 @@
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What one seeded churn run found wrong, each problem worded with the seed that replays it.
@@ -47,7 +47,7 @@ enum ChurnSoak {
     /// The soak duration asked for with `RINGMQ_SOAK`, or `nil` for a single run.
     static var duration: Duration? {
         guard let raw = getenv("RINGMQ_SOAK").map({ String(cString: $0) }), let seconds = Double(raw),
-              seconds > 0
+            seconds > 0
         else { return nil }
         return .milliseconds(Int(seconds * 1000))
     }

@@ -7,7 +7,8 @@ func expectMessage(
     guard let result else { return }  // #expect already recorded the failure
     let standardError = String(decoding: result.standardErrorContent, as: UTF8.self)
     for fragment in fragments {
-        #expect(standardError.contains(fragment), "the trap message should mention \"\(fragment)\": \(standardError)",
-                sourceLocation: sourceLocation)
+        #expect(
+            standardError.contains(fragment), "the trap message should mention \"\(fragment)\": \(standardError)",
+            sourceLocation: sourceLocation)
     }
 }

@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Errors
@@ -15,7 +15,7 @@ extension RingMQError {
     var message: String? {
         switch self {
         case .invalidEndpoint(let text), .addressInUse(let text), .endpointNotFound(let text),
-             .operationNotSupported(let text), .invalidState(let text), .invalidOption(let text):
+            .operationNotSupported(let text), .invalidState(let text), .invalidOption(let text):
             text
         default:
             nil
@@ -50,8 +50,9 @@ func expectTimesOut(
     let start = clock.now
     #expect(throws: RingMQError.timedOut, sourceLocation: sourceLocation) { _ = try body() }
     let elapsed = start.duration(to: clock.now)
-    #expect(elapsed >= timeout, "gave up after \(elapsed), before its \(timeout) timeout",
-            sourceLocation: sourceLocation)
+    #expect(
+        elapsed >= timeout, "gave up after \(elapsed), before its \(timeout) timeout",
+        sourceLocation: sourceLocation)
 }
 
 // MARK: - Messages
@@ -179,9 +180,9 @@ enum Scale {
     /// Whether the address sanitizer is linked in (its quarantine keeps freed memory resident).
     static let isAddressSanitized: Bool = {
         #if os(Linux)
-        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+            return dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
         #else
-        return false
+            return false
         #endif
     }()
 
@@ -200,9 +201,9 @@ enum Scale {
 
     private static func runningUnderThreadSanitizer() -> Bool {
         #if os(Linux)
-        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
+            return dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
         #else
-        return false
+            return false
         #endif
     }
 }

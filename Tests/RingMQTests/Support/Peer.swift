@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A real OS thread running one blocking job: the peer of a blocking call in a test.
@@ -106,22 +106,22 @@ final class Peer<Value: Sendable>: Sendable {
             if id == 0 { sched_yield() }
         }
         #if os(Linux)
-        var sleepingSomewhere = 0
-        while clock.now < deadline {
-            if isFinished { return }  // finished without blocking
-            switch parkingState(threadID: id) {
-            case .onFutex: return
-            case .sleeping:
-                // The kernel may hide wchan; a thread seen asleep many times in a row is parked.
-                sleepingSomewhere += 1
-                if sleepingSomewhere >= 50 { return }
-            case .running:
-                sleepingSomewhere = 0
+            var sleepingSomewhere = 0
+            while clock.now < deadline {
+                if isFinished { return }  // finished without blocking
+                switch parkingState(threadID: id) {
+                case .onFutex: return
+                case .sleeping:
+                    // The kernel may hide wchan; a thread seen asleep many times in a row is parked.
+                    sleepingSomewhere += 1
+                    if sleepingSomewhere >= 50 { return }
+                case .running:
+                    sleepingSomewhere = 0
+                }
+                usleep(200)
             }
-            usleep(200)
-        }
         #else
-        usleep(50_000)
+            usleep(50_000)
         #endif
     }
 }
@@ -130,42 +130,44 @@ final class Peer<Value: Sendable>: Sendable {
 /// `gettid` is not imported into Swift), or a non-zero placeholder elsewhere.
 private func currentThreadID() -> Int32 {
     #if os(Linux)
-    var buffer = [CChar](repeating: 0, count: 64)
-    let count = buffer.withUnsafeMutableBufferPointer { readlink("/proc/thread-self", $0.baseAddress!, $0.count - 1) }
-    guard count > 0 else { return 1 }
-    let link = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)  // "PID/task/TID"
-    return link.split(separator: "/").last.flatMap { Int32($0) } ?? 1
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = buffer.withUnsafeMutableBufferPointer {
+            readlink("/proc/thread-self", $0.baseAddress!, $0.count - 1)
+        }
+        guard count > 0 else { return 1 }
+        let link = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)  // "PID/task/TID"
+        return link.split(separator: "/").last.flatMap { Int32($0) } ?? 1
     #else
-    return 1
+        return 1
     #endif
 }
 
 #if os(Linux)
-private enum ParkingState {
-    case running, sleeping, onFutex
-}
+    private enum ParkingState {
+        case running, sleeping, onFutex
+    }
 
-/// Whether thread `id` of this process is sleeping (`S`), and whether in a futex wait, read from
-/// `/proc/self/task/ID/stat` and `…/wchan` (which names the kernel function it sleeps in, or
-/// reads "0" when the kernel hides it or the thread is between states).
-private func parkingState(threadID id: Int32) -> ParkingState {
-    guard let stat = readSmallFile("/proc/self/task/\(id)/stat"),
-          let close = stat.lastIndex(of: ")")
-    else { return .running }
-    let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
-    guard state == "S" else { return .running }
-    let wchan = readSmallFile("/proc/self/task/\(id)/wchan") ?? ""
-    return wchan.contains("futex") ? .onFutex : .sleeping
-}
+    /// Whether thread `id` of this process is sleeping (`S`), and whether in a futex wait, read from
+    /// `/proc/self/task/ID/stat` and `…/wchan` (which names the kernel function it sleeps in, or
+    /// reads "0" when the kernel hides it or the thread is between states).
+    private func parkingState(threadID id: Int32) -> ParkingState {
+        guard let stat = readSmallFile("/proc/self/task/\(id)/stat"),
+            let close = stat.lastIndex(of: ")")
+        else { return .running }
+        let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
+        guard state == "S" else { return .running }
+        let wchan = readSmallFile("/proc/self/task/\(id)/wchan") ?? ""
+        return wchan.contains("futex") ? .onFutex : .sleeping
+    }
 
-/// The start (up to 1 KiB) of a small file such as one of `/proc`, or `nil` if it cannot be read.
-func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { Glibc.close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 1024)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    guard count > 0 else { return nil }
-    return String(decoding: buffer[..<count], as: UTF8.self)
-}
+    /// The start (up to 1 KiB) of a small file such as one of `/proc`, or `nil` if it cannot be read.
+    func readSmallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count], as: UTF8.self)
+    }
 #endif

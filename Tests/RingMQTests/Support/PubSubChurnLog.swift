@@ -63,7 +63,7 @@ struct SubscriberChurnLog: Sendable {
     /// ``tagged(sender:sequence:)``), or `nil` if it is none of ours.
     static func parts(_ message: Message) -> (topic: Int, publisher: Int, generation: Int, sequence: Int)? {
         guard message.count == 2, let topic = PubSubChurnTopics.topics.firstIndex(of: message[0].string),
-              let tag = tag(of: Message(message[1]))
+            let tag = tag(of: Message(message[1]))
         else { return nil }
         return (topic, tag.sender >> 16, tag.sender & 0xFFFF, tag.sequence)
     }
@@ -93,7 +93,10 @@ func checkPubSubChurn(
             for j in 0..<log.subscribers {
                 let word = log.word(sequence: sequence, subscriber: j)
                 if word != SubscriptionWitness.unstable,
-                   !SubscriptionWitness.mayMatch(word, matching[Int(log.topics[sequence])]) { mustNot += 1 }
+                    !SubscriptionWitness.mayMatch(word, matching[Int(log.topics[sequence])])
+                {
+                    mustNot += 1
+                }
             }
         }
     }
@@ -107,8 +110,8 @@ func checkPubSubChurn(
             let topic = PubSubChurnTopics.topics[r.topic]
             let what = "subscriber \(j) got \(topic) #\(r.sequence) of publisher \(r.publisher)"
             guard publishers.indices.contains(r.publisher), r.sequence < publishers[r.publisher].count,
-                  publishers[r.publisher].generations[r.sequence] == r.generation,
-                  Int(publishers[r.publisher].topics[r.sequence]) == r.topic
+                publishers[r.publisher].generations[r.sequence] == r.generation,
+                Int(publishers[r.publisher].topics[r.sequence]) == r.topic
             else {
                 problems.append("\(what): never sent")
                 continue
@@ -132,11 +135,12 @@ func checkPubSubChurn(
                 for sequence in (previous + 1)..<r.sequence {
                     let sent = publisher.word(sequence: sequence, subscriber: j)
                     guard sent != SubscriptionWitness.unstable, sent == r.word,
-                          SubscriptionWitness.surelyMatches(sent, matching[Int(publisher.topics[sequence])])
+                        SubscriptionWitness.surelyMatches(sent, matching[Int(publisher.topics[sequence])])
                     else { continue }
                     must += 1
-                    problems.append("subscriber \(j) missed #\(sequence) of publisher \(r.publisher) "
-                                    + "(between #\(previous) and #\(r.sequence), surely subscribed)")
+                    problems.append(
+                        "subscriber \(j) missed #\(sequence) of publisher \(r.publisher) "
+                            + "(between #\(previous) and #\(r.sequence), surely subscribed)")
                 }
             }
             lastPerConnection[connection] = r.sequence

@@ -49,8 +49,10 @@ func startEchoWorker(_ rep: Socket, name: Frame, counting counter: Counter? = ni
 
 /// `count` REP workers connected to `endpoint`, named `"worker-0"`, `"worker-1"`, …, each
 /// started with ``startEchoWorker(_:name:counting:)``.
-func startEchoWorkers(_ context: TestContext, count: Int, connectingTo endpoint: String,
-                      counting counter: Counter? = nil) throws -> [Peer<Int>] {
+func startEchoWorkers(
+    _ context: TestContext, count: Int, connectingTo endpoint: String,
+    counting counter: Counter? = nil
+) throws -> [Peer<Int>] {
     try (0..<count).map { w in
         let rep = try context.socket(.rep)
         try rep.connect(endpoint)

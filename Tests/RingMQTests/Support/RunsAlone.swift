@@ -23,8 +23,10 @@ struct RunsAlone: SuiteTrait, TestTrait, TestScoping {
         test.isSuite ? nil : self
     }
 
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         if Self.holdsTurn { return try await function() }
         await Turnstile.shared.enter()
         defer { Turnstile.shared.leave() }

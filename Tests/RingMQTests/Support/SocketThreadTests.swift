@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RingMQ
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `SocketThread`: a named pthread whose `join()` waits for the body and rethrows its error.
 @Suite(.runsAlone) struct SocketThreadTests {
@@ -20,7 +21,7 @@ import Testing
         let received = Locked<[Message]>([])
         let worker = SocketThread(name: "worker") {
             for _ in 1...3 {
-                let message = try pull.receive()          // blocks: the point of the thread
+                let message = try pull.receive()  // blocks: the point of the thread
                 received.withLock { $0.append(message) }
             }
         }
@@ -32,7 +33,7 @@ import Testing
     @Test func joinRethrowsWhatTheBodyThrew() {
         let thread = SocketThread(name: "thrower") { throw Boom() }
         #expect(throws: Boom.self) { try thread.join() }
-        #expect(throws: Boom.self) { try thread.join() }    // every join reports it
+        #expect(throws: Boom.self) { try thread.join() }  // every join reports it
     }
 
     @Test func joinRethrowsTheTerminationThatEndedABlockedReceive() throws {
@@ -55,7 +56,10 @@ import Testing
         let outcomes = Locked<[Bool]>([])
         let joiners = (0..<3).map { _ in
             SocketThread(name: "joiner") {
-                do { try thread.join(); outcomes.withLock { $0.append(false) } } catch { outcomes.withLock { $0.append(error is Boom) } }
+                do {
+                    try thread.join()
+                    outcomes.withLock { $0.append(false) }
+                } catch { outcomes.withLock { $0.append(error is Boom) } }
             }
         }
         gate.withLock { $0 = true }
@@ -64,15 +68,15 @@ import Testing
     }
 
     #if canImport(Glibc)
-    @Test func theThreadCarriesItsName() throws {
-        let seen = Locked("")
-        let thread = SocketThread(name: "ringmq-broker-thread") {
-            let name = readSmallFile("/proc/thread-self/comm") ?? "(unreadable)"
-            seen.withLock { $0 = name.split(separator: "\n").first.map(String.init) ?? "" }
+        @Test func theThreadCarriesItsName() throws {
+            let seen = Locked("")
+            let thread = SocketThread(name: "ringmq-broker-thread") {
+                let name = readSmallFile("/proc/thread-self/comm") ?? "(unreadable)"
+                seen.withLock { $0 = name.split(separator: "\n").first.map(String.init) ?? "" }
+            }
+            try thread.join()
+            #expect(thread.name == "ringmq-broker-thread")
+            #expect(seen.withLock { $0 } == "ringmq-broker-t")  // Linux keeps 15 bytes
         }
-        try thread.join()
-        #expect(thread.name == "ringmq-broker-thread")
-        #expect(seen.withLock { $0 } == "ringmq-broker-t")  // Linux keeps 15 bytes
-    }
     #endif
 }

@@ -42,12 +42,14 @@ struct SubscriberLog: Sendable {
     func check(against published: PublisherLog, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(malformed == 0, sourceLocation: sourceLocation)
         // A: every one, once, in order.
-        #expect(aSequences == Array(stride(from: 0, to: published.count, by: 2)),
-                "A messages lost, duplicated or out of order", sourceLocation: sourceLocation)
+        #expect(
+            aSequences == Array(stride(from: 0, to: published.count, by: 2)),
+            "A messages lost, duplicated or out of order", sourceLocation: sourceLocation)
         // B: in order, and only read while subscribed.
         #expect(zip(bSequences, bSequences.dropFirst()).allSatisfy { $0 < $1 }, sourceLocation: sourceLocation)
-        #expect(bPhases.allSatisfy { $0 % 4 == 2 }, "a B message was read while unsubscribed",
-                sourceLocation: sourceLocation)
+        #expect(
+            bPhases.allSatisfy { $0 % 4 == 2 }, "a B message was read while unsubscribed",
+            sourceLocation: sourceLocation)
         let receivedB = Set(bSequences)
         var mustArrive = 0
         var mustNotArrive = 0
@@ -64,13 +66,16 @@ struct SubscriberLog: Sendable {
                 if receivedB.contains(sequence) { leaked.append(sequence) }
             }
         }
-        #expect(missing.isEmpty, "B messages sent while subscribed did not arrive: \(missing.prefix(5))",
-                sourceLocation: sourceLocation)
-        #expect(leaked.isEmpty, "B messages sent while unsubscribed arrived: \(leaked.prefix(5))",
-                sourceLocation: sourceLocation)
+        #expect(
+            missing.isEmpty, "B messages sent while subscribed did not arrive: \(missing.prefix(5))",
+            sourceLocation: sourceLocation)
+        #expect(
+            leaked.isEmpty, "B messages sent while unsubscribed arrived: \(leaked.prefix(5))",
+            sourceLocation: sourceLocation)
         // Each completed window contributes at least one of each (see the test's comment).
-        #expect(mustArrive >= windowsCompleted && mustNotArrive >= windowsCompleted,
-                "\(mustArrive) must arrive, \(mustNotArrive) must not, \(windowsCompleted) windows",
-                sourceLocation: sourceLocation)
+        #expect(
+            mustArrive >= windowsCompleted && mustNotArrive >= windowsCompleted,
+            "\(mustArrive) must arrive, \(mustNotArrive) must not, \(windowsCompleted) windows",
+            sourceLocation: sourceLocation)
     }
 }

@@ -56,7 +56,7 @@ final class SubscriptionWitness: Sendable {
     func didClose() { change { $0 &= ~0xFF } }
 
     private func change(_ update: (inout UInt64) -> Void) {
-        var value = word.load(ordering: .relaxed)   // this thread is the only writer
+        var value = word.load(ordering: .relaxed)  // this thread is the only writer
         var masks = value & 0xFFFF
         update(&masks)
         value = (value >> 16 &+ 1) << 16 | masks

@@ -143,7 +143,8 @@ final class TrackedTask<Value: Sendable>: Sendable {
 
     /// What the body returned or threw, waiting at most `limit` (a lost wake-up fails the test
     /// with ``GuardTimeout`` instead of hanging it).
-    func value(limit: Duration = Scale.safety, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Value {
+    func value(limit: Duration = Scale.safety, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Value
+    {
         let task = task
         return try await withTimeout(limit, sourceLocation: sourceLocation) { try await task.value }
     }

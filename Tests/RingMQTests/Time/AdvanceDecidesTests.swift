@@ -28,7 +28,7 @@ import Testing
             }
             _ = try service.receive()
             #expect(time.clock.waitForSleepers(1))
-            time.clock.advance(by: .seconds(30))          // the requester's deadline
+            time.clock.advance(by: .seconds(30))  // the requester's deadline
             try service.send("too late")
             outcomes.record(requester.join())
         }
@@ -78,7 +78,8 @@ import Testing
     }
 
     @Test func aMessageAfterAdvanceNeverEndsATimedOutPoll() async throws {
-        var blocking = 0, suspended = 0
+        var blocking = 0
+        var suspended = 0
         for round in 0..<Self.otherRounds {
             let time = VirtualTime()
             defer { time.terminate() }
@@ -108,7 +109,8 @@ import Testing
     // MARK: - What arrived before advance is in time
 
     @Test func aMessageSentBeforeAdvanceIsReceivedNotTimedOut() async throws {
-        var blocking = Outcomes(), suspended = Outcomes()
+        var blocking = Outcomes()
+        var suspended = Outcomes()
         for round in 0..<Self.otherRounds {
             let time = VirtualTime()
             defer { time.terminate() }
@@ -120,8 +122,8 @@ import Testing
 
             let receiver = Peer { try pull.receive() }
             #expect(await time.clock.waitForSleepers(1))
-            try await push.send("in time")                 // before the deadline…
-            time.clock.advance(by: .seconds(30))           // …even if the receiver has not run yet
+            try await push.send("in time")  // before the deadline…
+            time.clock.advance(by: .seconds(30))  // …even if the receiver has not run yet
             blocking.record(receiver.join())
 
             let task = TrackedTask { try await pull.receive() }
@@ -152,7 +154,8 @@ import Testing
             #expect(await time.clock.waitForSleepers(1))
 
             // Hold every other thread of the pool, so that the woken receiver cannot run.
-            let release = Flag(), holding = Tally()
+            let release = Flag()
+            let holding = Tally()
             let hogs = (1..<cooperativePoolWidth()).map { _ in
                 Task.detached {
                     _ = holding.add()
@@ -160,7 +163,7 @@ import Testing
                 }
             }
             while holding.current < hogs.count { await Task.yield() }
-            try await push.send("in time")                 // wakes the receiver: no thread for it
+            try await push.send("in time")  // wakes the receiver: no thread for it
             let start = ContinuousClock.now
             time.clock.advance(by: .seconds(30))
             let took = ContinuousClock.now - start

@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `Context(clock:)` with clocks other than ``ManualClock``: any `Clock` whose duration is
@@ -75,8 +75,18 @@ import Darwin
         poller.register(polled, for: .readable)
 
         let start = ContinuousClock.now
-        let receiving = Peer { try timed { _ = try pull.receive(); return () } }
-        let sending = Peer { try timed { try push.send("no peer"); return () } }
+        let receiving = Peer {
+            try timed {
+                _ = try pull.receive()
+                return ()
+            }
+        }
+        let sending = Peer {
+            try timed {
+                try push.send("no peer")
+                return ()
+            }
+        }
         let polling = Peer { [poller] in try timed { try poller.poll(timeout: Self.shortTimeout).isEmpty ? nil : () } }
         for peer in [receiving, sending, polling] {
             #expect(await waitUntilFinished(peer))
@@ -144,7 +154,9 @@ import Darwin
             return allEnded
         }
         #expect(await waitUntilFinished(watchdog))
-        #expect(try watchdog.join().get(), """
+        #expect(
+            try watchdog.join().get(),
+            """
             blocking receives with a 30 ms timeout on SuspendingClock, made on every thread of the \
             cooperative pool, were still blocked after 300 ms
             """)
@@ -296,10 +308,11 @@ final class StepClock: Clock, Sendable {
     private let state = Locked(State())
 
     var now: Instant {
-        Instant(offset: state.withLock { state in
-            state.readings += 1
-            return state.now
-        })
+        Instant(
+            offset: state.withLock { state in
+                state.readings += 1
+                return state.now
+            })
     }
 
     /// How many times `now` has been read.

@@ -2,7 +2,7 @@ import RingMQ
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// When redelivery happens (Docs/Pipeline.md, "When it happens"): at the PUSH's next call of
@@ -11,19 +11,20 @@ import Glibc
     @Test func aPushThatMakesNoCallStrandsTheBacklogUntilItsNextCall() throws {
         let context = TestContext()
         let (push, steady, leaving) = try ventilator(context, "inproc://timing-idle")
-        for n in 0..<6 { try push.send(numbered(n)) }     // 0 2 4 to steady, 1 3 5 to leaving
+        for n in 0..<6 { try push.send(numbered(n)) }  // 0 2 4 to steady, 1 3 5 to leaving
         leaving.close()
         #expect(try drainNumbers(steady) == [0, 2, 4], "nothing comes back before the PUSH's next call")
-        _ = push.routingID                                 // any call: here an option read
+        _ = push.routingID  // any call: here an option read
         #expect(try drainNumbers(steady) == [1, 3, 5])
     }
 
     @Test func aPollThatWatchesThePushRedeliversWhileTheVentilatorWaits() throws {
         let context = TestContext()
-        let (push, steady, leaving) = try ventilator(context, "inproc://timing-poll", pushMark: 1,
-                                                     steadyMark: 2, leavingMark: 1)
-        for n in 0..<5 { try push.send(numbered(n)) }     // 0 2 4 fill steady, 1 3 fill leaving
-        let results = try context.socket(.pull)            // where a ventilator waits for results
+        let (push, steady, leaving) = try ventilator(
+            context, "inproc://timing-poll", pushMark: 1,
+            steadyMark: 2, leavingMark: 1)
+        for n in 0..<5 { try push.send(numbered(n)) }  // 0 2 4 fill steady, 1 3 fill leaving
+        let results = try context.socket(.pull)  // where a ventilator waits for results
         try results.bind("inproc://timing-results")
         let polling = Peer { () throws -> Int in
             var poller = Poller()
@@ -36,11 +37,11 @@ import Glibc
             return push.statistics.messagesRedelivered
         }
         polling.waitUntilBlocked()
-        leaving.close()                                    // 1 and 3 unread; steady is full
+        leaving.close()  // 1 and 3 unread; steady is full
         var received: [Int] = []
         let limit = ContinuousClock.now.advanced(by: .seconds(10))
         while received.count < 5, ContinuousClock.now < limit {
-            received += try drainNumbers(steady)           // each read makes room for the resend
+            received += try drainNumbers(steady)  // each read makes room for the resend
             if received.count < 5 { sched_yield() }
         }
         #expect(received == [0, 2, 4, 1, 3])
@@ -48,8 +49,10 @@ import Glibc
     }
 
     /// A PUSH bound to `endpoint` with two PULLs in rotation: `steady` first, then `leaving`.
-    private func ventilator(_ context: TestContext, _ endpoint: String, pushMark: Int = 1000,
-                            steadyMark: Int = 1000, leavingMark: Int = 1000)
+    private func ventilator(
+        _ context: TestContext, _ endpoint: String, pushMark: Int = 1000,
+        steadyMark: Int = 1000, leavingMark: Int = 1000
+    )
         throws -> (push: Socket, steady: Socket, leaving: Socket)
     {
         let push = try context.socket(.push)

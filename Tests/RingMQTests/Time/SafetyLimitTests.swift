@@ -12,14 +12,16 @@ import Testing
             let context = Context(clock: ManualClock(safetyLimit: .milliseconds(200)))
             let pull = try context.socket(.pull)
             try pull.bind("inproc://stuck")
-            pull.receiveTimeout = .seconds(10)          // a safety net that is virtual here
-            let stuck = Peer { try pull.receive() }     // nobody sends, nobody advances
+            pull.receiveTimeout = .seconds(10)  // a safety net that is virtual here
+            let stuck = Peer { try pull.receive() }  // nobody sends, nobody advances
             _ = stuck.join()
         }
-        expectMessage(result, contains: [
-            "receive() on a PULL socket (bound to inproc://stuck)", "safetyLimit",
-            "the clock reads 0.0 seconds", "its deadline is 10.0 seconds", "The test is stuck",
-        ])
+        expectMessage(
+            result,
+            contains: [
+                "receive() on a PULL socket (bound to inproc://stuck)", "safetyLimit",
+                "the clock reads 0.0 seconds", "its deadline is 10.0 seconds", "The test is stuck",
+            ])
     }
 
     @Test func aSuspendedReceiveWithoutTimeoutIsReported() async {
@@ -29,13 +31,15 @@ import Testing
             let requester = try context.socket(.req)
             try requester.connect("inproc://nobody-answers")
             clock.advance(by: .seconds(5))
-            _ = try await requester.send("anyone?")     // queued for a bind that never comes
+            _ = try await requester.send("anyone?")  // queued for a bind that never comes
             _ = try await requester.receive()
         }
-        expectMessage(result, contains: [
-            "receive() on a REQ socket (connected to inproc://nobody-answers)", "the clock reads 5.0 seconds",
-            "it has no timeout",
-        ])
+        expectMessage(
+            result,
+            contains: [
+                "receive() on a REQ socket (connected to inproc://nobody-answers)", "the clock reads 5.0 seconds",
+                "it has no timeout",
+            ])
     }
 
     @Test func aPollIsReportedWithEverySocket() async {
@@ -50,9 +54,11 @@ import Testing
             poller.register(control, for: .readable)
             _ = try await poller.poll(timeout: nil)
         }
-        expectMessage(result, contains: [
-            "Poller.poll(timeout:) on a PULL socket (bound to inproc://tasks), a SUB socket (connected to inproc://control)",
-        ])
+        expectMessage(
+            result,
+            contains: [
+                "Poller.poll(timeout:) on a PULL socket (bound to inproc://tasks), a SUB socket (connected to inproc://control)"
+            ])
     }
 
     @Test func waitsThatEndInTimeAreUnaffected() async throws {

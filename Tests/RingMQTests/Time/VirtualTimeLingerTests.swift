@@ -9,8 +9,10 @@ import Testing
 /// finds nothing.
 @Suite(.runsAlone) struct VirtualTimeLingerTests {
     /// Connect before bind, queue `count` numbered messages, close with `linger`.
-    private func closeWithQueuedMessages(_ time: VirtualTime, endpoint: String, linger: Duration?,
-                                         count: Int = 3) throws {
+    private func closeWithQueuedMessages(
+        _ time: VirtualTime, endpoint: String, linger: Duration?,
+        count: Int = 3
+    ) throws {
         let push = try time.socket(.push)
         try push.connect(endpoint)
         #expect(try fill(push, limit: count) == count)

@@ -190,7 +190,9 @@ import Testing
         #expect(time.clock.sleepers == 0)
         #expect(try pulls[2].tryReceive() == "to the third")
 
-        let suspended = TrackedTask { [poller] in try await poller.poll(timeout: .seconds(30)).map { $0.socket === pulls[2] } }
+        let suspended = TrackedTask { [poller] in
+            try await poller.poll(timeout: .seconds(30)).map { $0.socket === pulls[2] }
+        }
         #expect(await time.clock.waitForSleepers(1))
         time.clock.advance(by: .seconds(29))
         try await push.send("again")

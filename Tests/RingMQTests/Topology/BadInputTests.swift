@@ -41,9 +41,13 @@ import Testing
 
     static let cases: [Case] = [
         // MARK: Endpoints
-        Case(input: "bind(\"\")", kind: .invalidEndpoint, says: ["no scheme", "inproc://"]) { try $0.of(.pull).bind("") },
+        Case(input: "bind(\"\")", kind: .invalidEndpoint, says: ["no scheme", "inproc://"]) {
+            try $0.of(.pull).bind("")
+        },
         Case(input: "bind(\"tasks\")", kind: .invalidEndpoint, says: ["no scheme"]) { try $0.of(.pull).bind("tasks") },
-        Case(input: "bind(\"inproc://\")", kind: .invalidEndpoint, says: ["empty name"]) { try $0.of(.pull).bind("inproc://") },
+        Case(input: "bind(\"inproc://\")", kind: .invalidEndpoint, says: ["empty name"]) {
+            try $0.of(.pull).bind("inproc://")
+        },
         Case(input: "bind(\"://x\")", kind: .invalidEndpoint, says: ["empty scheme"]) { try $0.of(.pull).bind("://x") },
         Case(input: "connect(\"tcp://127.0.0.1:5555\")", kind: .invalidEndpoint, says: ["in-process only", "libzmq"]) {
             try $0.of(.push).connect("tcp://127.0.0.1:5555")
@@ -51,7 +55,9 @@ import Testing
         Case(input: "bind(\"ipc:///tmp/x\")", kind: .invalidEndpoint, says: ["in-process only"]) {
             try $0.of(.pull).bind("ipc:///tmp/x")
         },
-        Case(input: "bind(\"INPROC://x\")", kind: .invalidEndpoint, says: ["unknown scheme"]) { try $0.of(.pull).bind("INPROC://x") },
+        Case(input: "bind(\"INPROC://x\")", kind: .invalidEndpoint, says: ["unknown scheme"]) {
+            try $0.of(.pull).bind("INPROC://x")
+        },
         Case(input: "bind of a name already bound", kind: .addressInUse, says: ["already bound", "unbind"]) {
             try $0.of(.pull).bind("inproc://bad-input")
         },
@@ -69,7 +75,8 @@ import Testing
         Case(input: "connect to an endpoint this socket bound", kind: .invalidState, says: ["bound by this socket"]) {
             try $0.pull.connect("inproc://bad-input")
         },
-        Case(input: "second PAIR connecting to a PAIR that has its peer", kind: .addressInUse, says: ["exclusive"]) { sockets in
+        Case(input: "second PAIR connecting to a PAIR that has its peer", kind: .addressInUse, says: ["exclusive"]) {
+            sockets in
             let bound = try sockets.context.socket(.pair)
             try bound.bind("inproc://bad-pair")
             try sockets.of(.pair).connect("inproc://bad-pair")
@@ -79,7 +86,8 @@ import Testing
             try sockets.of(.pair).connect("inproc://bad-pair-a")
             try sockets.of(.pair).connect("inproc://bad-pair-b")
         },
-        Case(input: "duplicate routing id at one ROUTER", kind: .addressInUse, says: ["routing id", "distinct"]) { sockets in
+        Case(input: "duplicate routing id at one ROUTER", kind: .addressInUse, says: ["routing id", "distinct"]) {
+            sockets in
             let router = sockets.of(.router)
             try router.bind("inproc://bad-ids")
             let first = try sockets.context.socket(.dealer)
@@ -100,7 +108,9 @@ import Testing
         Case(input: "receiveTimeout -1 s", kind: .invalidOption, says: ["receiveTimeout", "nil"]) {
             try $0.pull.setOption(.receiveTimeout(.seconds(-1)))
         },
-        Case(input: "linger -1 ns", kind: .invalidOption, says: ["linger"]) { try $0.push.setOption(.linger(.nanoseconds(-1))) },
+        Case(input: "linger -1 ns", kind: .invalidOption, says: ["linger"]) {
+            try $0.push.setOption(.linger(.nanoseconds(-1)))
+        },
         Case(input: "routingID of 0 bytes", kind: .invalidOption, says: ["1 to 255 bytes"]) {
             try $0.of(.dealer).setOption(.routingID(Frame()))
         },
@@ -128,7 +138,9 @@ import Testing
 
         // MARK: Operations
         Case(input: "send on a PULL", kind: .operationNotSupported, says: ["cannot send"]) { try $0.pull.send("x") },
-        Case(input: "receive on a PUB", kind: .operationNotSupported, says: ["cannot receive"]) { _ = try $0.of(.pub).receive() },
+        Case(input: "receive on a PUB", kind: .operationNotSupported, says: ["cannot receive"]) {
+            _ = try $0.of(.pub).receive()
+        },
         Case(input: "a message with no frames", kind: .operationNotSupported, says: ["at least one frame"]) {
             try $0.push.send(Message([Frame]()))
         },
@@ -173,8 +185,9 @@ import Testing
         let sockets = try Sockets()
         let message = expectError(entry.kind) { try entry.attempt(sockets) }
         for word in entry.says {
-            #expect(message?.lowercased().contains(word.lowercased()) == true,
-                    "the message should say \"\(word)\": \(message ?? "none")")
+            #expect(
+                message?.lowercased().contains(word.lowercased()) == true,
+                "the message should say \"\(word)\": \(message ?? "none")")
         }
         #expect(try sockets.roundTrip(), "the sockets should still work after \(entry.input)")
     }
@@ -186,7 +199,7 @@ import Testing
         expectError(.terminated) { try sockets.pull.receive() }
         expectError(.terminated) { try sockets.of(.sub).subscribe("") }
         expectError(.terminated) { try sockets.context.socket(.pair) }
-        sockets.push.close()   // still allowed, and idempotent
+        sockets.push.close()  // still allowed, and idempotent
         sockets.push.close()
     }
 }

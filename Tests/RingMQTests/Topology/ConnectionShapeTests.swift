@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// ``ConnectionShape`` as the table it is: which pipes a connection between two socket types
 /// has, and which of them conflate, whichever of them binds.
@@ -23,9 +24,13 @@ import Testing
         let toBinder: Way
         let toConnecter: Way
 
-        init(_ connecter: SocketType, _ conflates: Bool, _ binder: SocketType?, _ binderConflates: Bool,
-             toBinder: Way, toConnecter: Way) {
-            (self.connecter, self.conflates, self.binder, self.binderConflates) = (connecter, conflates, binder, binderConflates)
+        init(
+            _ connecter: SocketType, _ conflates: Bool, _ binder: SocketType?, _ binderConflates: Bool,
+            toBinder: Way, toConnecter: Way
+        ) {
+            (self.connecter, self.conflates, self.binder, self.binderConflates) = (
+                connecter, conflates, binder, binderConflates
+            )
             (self.toBinder, self.toConnecter) = (toBinder, toConnecter)
         }
 
@@ -70,8 +75,9 @@ import Testing
 
     @Test(arguments: rows)
     func pipesFollowTheTypesAtBothEnds(_ row: Row) {
-        let shape = ConnectionShape(connecter: row.connecter, conflates: row.conflates, binder: row.binder,
-                                    binderConflates: row.binderConflates)
+        let shape = ConnectionShape(
+            connecter: row.connecter, conflates: row.conflates, binder: row.binder,
+            binderConflates: row.binderConflates)
         #expect(Self.way(pipe: shape.pipeToBinder, conflating: shape.conflatesToBinder) == row.toBinder)
         #expect(Self.way(pipe: shape.pipeToConnecter, conflating: shape.conflatesToConnecter) == row.toConnecter)
     }
@@ -82,11 +88,12 @@ import Testing
 
     @Test func subscriptionsTravelFromTheSubscriberToThePublisher() {
         for type in SocketType.allCases {
-            let expected: ConnectionShape.Direction? = switch type {
-            case .sub, .xsub: .toBinder
-            case .pub, .xpub: .toConnecter
-            default: nil
-            }
+            let expected: ConnectionShape.Direction? =
+                switch type {
+                case .sub, .xsub: .toBinder
+                case .pub, .xpub: .toConnecter
+                default: nil
+                }
             #expect(ConnectionShape.subscriptions(from: type) == expected, "connecter \(type)")
         }
     }

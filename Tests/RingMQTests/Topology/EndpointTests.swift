@@ -330,8 +330,9 @@ import Testing
         #expect(bindMessage?.contains(hint) == true, "bind('\(endpoint)'): unhelpful message: \(bindMessage ?? "")")
         let push = try context.socket(.push)
         let connectMessage = expectError(.invalidEndpoint) { try push.connect(endpoint) }
-        #expect(connectMessage?.contains(hint) == true,
-                "connect('\(endpoint)'): unhelpful message: \(connectMessage ?? "")")
+        #expect(
+            connectMessage?.contains(hint) == true,
+            "connect('\(endpoint)'): unhelpful message: \(connectMessage ?? "")")
         expectError(.invalidEndpoint) { try pull.unbind(endpoint) }
         expectError(.invalidEndpoint) { try push.disconnect(endpoint) }
     }

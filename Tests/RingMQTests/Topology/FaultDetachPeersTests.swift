@@ -30,7 +30,8 @@ import Testing
         try Faults.detachPeers(of: pull)
 
         // The peers see the socket leave; the socket sees each peer leave, once.
-        #expect(try await nextEvents(2, of: pullEvents) == Array(repeating: .peerDetached(endpoint: endpoint), count: 2))
+        #expect(
+            try await nextEvents(2, of: pullEvents) == Array(repeating: .peerDetached(endpoint: endpoint), count: 2))
         for events in pushEvents {
             #expect(try await nextEvents(1, of: events) == [.peerDetached(endpoint: endpoint)])
         }
@@ -104,8 +105,9 @@ import Testing
         #expect(try drain(pull) == ["still connected"])
 
         pushA.close()
-        #expect(try await remainingEvents(of: eventsA) == [.peerDetached(endpoint: "inproc://detach-a")],
-                "A's connection ended only with its close")
+        #expect(
+            try await remainingEvents(of: eventsA) == [.peerDetached(endpoint: "inproc://detach-a")],
+            "A's connection ended only with its close")
     }
 
     /// Detaching from the connecting side: the PULL it sent to keeps what it sent, and the PUSH

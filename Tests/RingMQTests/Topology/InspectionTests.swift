@@ -24,7 +24,8 @@ import Testing
         try sub.unsubscribe("a")
         #expect(sub.subscriptions == ["a": 1, "b": 1, "": 1], "subscribed twice, unsubscribed once: still in force")
         try sub.unsubscribe("z")
-        #expect(sub.subscriptions == ["a": 1, "b": 1, "": 1], "unsubscribing what was never subscribed changes nothing")
+        #expect(
+            sub.subscriptions == ["a": 1, "b": 1, "": 1], "unsubscribing what was never subscribed changes nothing")
         try sub.unsubscribe("a")
         try sub.unsubscribe("")
         #expect(sub.subscriptions == ["b": 1])
@@ -57,7 +58,7 @@ import Testing
         let test = TestContext()
         let xsub = try test.socket(.xsub)
         try xsub.subscribe("a")
-        try xsub.send(Message(Frame([1] + Array("a".utf8))))   // the subscription message form
+        try xsub.send(Message(Frame([1] + Array("a".utf8))))  // the subscription message form
         try xsub.send(Message(Frame([1] + Array("b".utf8))))
         #expect(xsub.subscriptions == ["a": 2, "b": 1])
         try xsub.send(Message(Frame([0] + Array("a".utf8))))
@@ -106,7 +107,7 @@ import Testing
         let test = TestContext()
         let early = try test.socket(.sub)
         try early.subscribe("early")
-        try early.connect("inproc://inspect-late-bind")    // nothing bound yet
+        try early.connect("inproc://inspect-late-bind")  // nothing bound yet
         let pub = try test.socket(.pub)
         try pub.bind("inproc://inspect-late-bind")
         #expect(pub.subscriptions == ["early": 1])

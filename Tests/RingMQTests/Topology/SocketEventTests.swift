@@ -22,10 +22,11 @@ import Testing
 
         try pull.bind("inproc://events-bind-2")
         pull.close()
-        #expect(try await remainingEvents(of: events) == [
-            .bound(endpoint: "inproc://events-bind-2"),
-            .unbound(endpoint: "inproc://events-bind-2"),
-        ])
+        #expect(
+            try await remainingEvents(of: events) == [
+                .bound(endpoint: "inproc://events-bind-2"),
+                .unbound(endpoint: "inproc://events-bind-2"),
+            ])
     }
 
     @Test func aConnectToABoundSocketAttachesBothEnds() async throws {
@@ -59,16 +60,18 @@ import Testing
         // The connecter closes first; the binder, closing next, has nothing left to detach.
         let connecterTranscript = try await remainingEvents(of: connecterEvents)
         let binderTranscript = try await remainingEvents(of: binderEvents)
-        #expect(connecterTranscript == [
-            .peerAttached(endpoint: endpoint),
-            .peerDetached(endpoint: endpoint),
-        ])
-        #expect(binderTranscript == [
-            .bound(endpoint: endpoint),
-            .peerAttached(endpoint: endpoint),
-            .peerDetached(endpoint: endpoint),
-            .unbound(endpoint: endpoint),
-        ])
+        #expect(
+            connecterTranscript == [
+                .peerAttached(endpoint: endpoint),
+                .peerDetached(endpoint: endpoint),
+            ])
+        #expect(
+            binderTranscript == [
+                .bound(endpoint: endpoint),
+                .peerAttached(endpoint: endpoint),
+                .peerDetached(endpoint: endpoint),
+                .unbound(endpoint: endpoint),
+            ])
     }
 
     /// `binderHasUsedTheConnection`: whether the binder made a call (and so took the new
@@ -122,10 +125,12 @@ import Testing
 
         let binderTranscript = try await remainingEvents(of: binderEvents)
         let connecterTranscript = try await remainingEvents(of: connecterEvents)
-        #expect(tally(binderTranscript) == [.peerDetached(endpoint: endpoint): 1, .unbound(endpoint: endpoint): 1],
-                "binder: \(binderTranscript)")
-        #expect(tally(connecterTranscript) == [.peerDetached(endpoint: endpoint): 1],
-                "connecter: \(connecterTranscript)")
+        #expect(
+            tally(binderTranscript) == [.peerDetached(endpoint: endpoint): 1, .unbound(endpoint: endpoint): 1],
+            "binder: \(binderTranscript)")
+        #expect(
+            tally(connecterTranscript) == [.peerDetached(endpoint: endpoint): 1],
+            "connecter: \(connecterTranscript)")
     }
 
     @Test func aBinderWithThreePeersSeesEachComeAndGo() async throws {
@@ -143,13 +148,14 @@ import Testing
         pushes[1].close()
         #expect(pull.statistics.peers == 2)
         pull.close()
-        #expect(try await remainingEvents(of: events) == [
-            .bound(endpoint: endpoint),
-            .peerAttached(endpoint: endpoint), .peerAttached(endpoint: endpoint), .peerAttached(endpoint: endpoint),
-            .peerDetached(endpoint: endpoint),
-            .unbound(endpoint: endpoint),
-            .peerDetached(endpoint: endpoint), .peerDetached(endpoint: endpoint),
-        ])
+        #expect(
+            try await remainingEvents(of: events) == [
+                .bound(endpoint: endpoint),
+                .peerAttached(endpoint: endpoint), .peerAttached(endpoint: endpoint), .peerAttached(endpoint: endpoint),
+                .peerDetached(endpoint: endpoint),
+                .unbound(endpoint: endpoint),
+                .peerDetached(endpoint: endpoint), .peerDetached(endpoint: endpoint),
+            ])
     }
 
     @Test func everyStreamOfASocketSeesEveryEventFromItsStartOn() async throws {
@@ -166,9 +172,10 @@ import Testing
             .unbound(endpoint: "inproc://events-streams-a"), .unbound(endpoint: "inproc://events-streams-b"),
         ]
         let firstAll = try await remainingEvents(of: first)
-        #expect(firstAll.prefix(2) == [
-            .bound(endpoint: "inproc://events-streams-a"), .bound(endpoint: "inproc://events-streams-b"),
-        ])
+        #expect(
+            firstAll.prefix(2) == [
+                .bound(endpoint: "inproc://events-streams-a"), .bound(endpoint: "inproc://events-streams-b"),
+            ])
         #expect(firstAll.count == 4 && Set(firstAll.dropFirst(2)) == unbinds)
         let secondAll = try await remainingEvents(of: second)
         #expect(secondAll.prefix(1) == [.bound(endpoint: "inproc://events-streams-b")])
@@ -223,7 +230,8 @@ import Testing
         let listener = Task { await pushEvents.reduce(into: [SocketEvent]()) { $0.append($1) } }
         try push.disconnect("inproc://events-terminate")
         test.terminate()
-        #expect(try await withTimeout { await listener.value } == [.peerDetached(endpoint: "inproc://events-terminate")])
+        #expect(
+            try await withTimeout { await listener.value } == [.peerDetached(endpoint: "inproc://events-terminate")])
         #expect(try await remainingEvents(of: pullEvents) == [.peerDetached(endpoint: "inproc://events-terminate")])
         #expect(try await remainingEvents(of: pull.makeEventStream()) == [])
     }

@@ -59,8 +59,15 @@ import Testing
         pair.receiveTimeout = nil
         let push = try context.socket(.push)
         push.sendTimeout = nil
-        let blocked = pulls.map { pull in Peer { try pull.receive() } }
-            + [Peer { try pair.receive() }, Peer { () throws -> Message in try push.send("nobody"); return "sent" }]
+        let blocked =
+            pulls.map { pull in Peer { try pull.receive() } }
+            + [
+                Peer { try pair.receive() },
+                Peer { () throws -> Message in
+                    try push.send("nobody")
+                    return "sent"
+                },
+            ]
         for peer in blocked { peer.waitUntilBlocked() }
         context.terminate()
         for peer in blocked {

@@ -1,10 +1,11 @@
-@testable import RingMQ
 import Testing
 
+@testable import RingMQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Regressions found in review: each sequence once broke PAIR exclusivity, freed memory still
@@ -16,7 +17,8 @@ import Darwin
         let context = Context()
         let puller = try context.socket(.pull)
         for round in 0..<50 {
-            let first = try context.socket(.push), second = try context.socket(.push)
+            let first = try context.socket(.push)
+            let second = try context.socket(.push)
             let third = try context.socket(.push)
             try first.bind("inproc://x\(round)")
             try second.bind("inproc://y\(round)")
@@ -25,7 +27,7 @@ import Darwin
             try puller.connect("inproc://y\(round)")
             try second.send("from y")
             first.close()
-            #expect(try puller.tryReceive() == "from y")   // drains and releases x's pipe
+            #expect(try puller.tryReceive() == "from y")  // drains and releases x's pipe
             try puller.disconnect("inproc://x\(round)")
             try puller.connect("inproc://z\(round)")
             #expect(try puller.tryReceive() == nil)
@@ -40,8 +42,10 @@ import Darwin
     }
 
     private func fourPairs(_ context: Context) throws -> (Socket, Socket, Socket, Socket) {
-        let a = try context.socket(.pair), b = try context.socket(.pair)
-        let c = try context.socket(.pair), d = try context.socket(.pair)
+        let a = try context.socket(.pair)
+        let b = try context.socket(.pair)
+        let c = try context.socket(.pair)
+        let d = try context.socket(.pair)
         try b.bind("inproc://x")
         try c.bind("inproc://y")
         try d.bind("inproc://z")
@@ -145,7 +149,7 @@ import Darwin
         push.close()
         #expect(context.registry.withLock { $0.lingering.count } == 1)
         let start = ContinuousClock.now
-        while ContinuousClock.now - start < .milliseconds(5) { sched_yield() }   // let the linger pass
+        while ContinuousClock.now - start < .milliseconds(5) { sched_yield() }  // let the linger pass
         let other = try context.socket(.pull)
         try other.bind("inproc://elsewhere")
         #expect(context.registry.withLock { $0.lingering.isEmpty && $0.pending.isEmpty })

@@ -1,5 +1,6 @@
-@testable import RingMQ
 import Testing
+
+@testable import RingMQ
 
 /// A blocking call that has to wait inside a Swift task is reported: a debug build (this suite)
 /// traps with a message naming the call and the way out; a release build warns once. Calls
@@ -21,16 +22,18 @@ import Testing
                 _ = try receiveBlocking(pull)
             }
         }
-        expectMessage(result, contains: [
-            "blocking receive() on a PULL socket", "from a Swift task", "try await socket.receive()",
-            "a thread of your own", "withBlockingCallsAllowed",
-        ])
+        expectMessage(
+            result,
+            contains: [
+                "blocking receive() on a PULL socket", "from a Swift task", "try await socket.receive()",
+                "a thread of your own", "withBlockingCallsAllowed",
+            ])
     }
 
     @Test func aBlockingSendThatWaitsInATaskTraps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             try BlockingCallCheck.$isAllowed.withValue(false) {
-                let push = try Context().socket(.push)   // no peer: send has to wait
+                let push = try Context().socket(.push)  // no peer: send has to wait
                 push.sendTimeout = .seconds(2)
                 try sendBlocking(push, "nobody takes this")
             }
@@ -77,8 +80,8 @@ import Testing
             try pull.bind("inproc://no-wait")
             let push = try context.socket(.push)
             try push.connect("inproc://no-wait")
-            try sendBlocking(push, "ready")              // room: no wait
-            #expect(try receiveBlocking(pull) == "ready") // queued: no wait
+            try sendBlocking(push, "ready")  // room: no wait
+            #expect(try receiveBlocking(pull) == "ready")  // queued: no wait
         }
     }
 

@@ -41,7 +41,10 @@ import Testing
         let seed = TestSeed.value(default: 0xCA7C_E1ED)
         var random = SplitMix64(seed: seed)
         let handedOn = Tally()
-        var lost = 0, duplicated = 0, runsWithLoss = 0, firstFailure: String?
+        var lost = 0
+        var duplicated = 0
+        var runsWithLoss = 0
+        var firstFailure: String?
         for run in 0..<Self.runs {
             let count = Int.random(in: 40...80, using: &random)
             let plan = PipelinePlan(
@@ -58,7 +61,8 @@ import Testing
             lost += outcome.lost.count
             duplicated += outcome.duplicated.count
             if !outcome.lost.isEmpty { runsWithLoss += 1 }
-            let problems = outcome.problems
+            let problems =
+                outcome.problems
                 + (outcome.lost.isEmpty ? [] : ["lost \(outcome.lost)"])
                 + (outcome.duplicated.isEmpty ? [] : ["duplicated \(outcome.duplicated)"])
             if firstFailure == nil, !problems.isEmpty {
@@ -90,8 +94,10 @@ import Testing
         let (parseOut, squareIn) = try link("parsed")
         let (squareOut, sink) = try link("squared")
         func startStages() -> [Task<Void, any Error>] {
-            [stage(parseIn, parseOut, viaOnMessage: false, pause: plan.stagesPause, handedOn: handedOn) { $0 + 1 },
-             stage(squareIn, squareOut, viaOnMessage: true, pause: plan.stagesPause, handedOn: handedOn) { $0 * $0 }]
+            [
+                stage(parseIn, parseOut, viaOnMessage: false, pause: plan.stagesPause, handedOn: handedOn) { $0 + 1 },
+                stage(squareIn, squareOut, viaOnMessage: true, pause: plan.stagesPause, handedOn: handedOn) { $0 * $0 },
+            ]
         }
         var outcome = PipelineOutcome()
 
@@ -103,7 +109,7 @@ import Testing
             }
         }
         var stages = startStages()
-        var collected: [Int] = []   // numbers whose square reached the sink
+        var collected: [Int] = []  // numbers whose square reached the sink
         for _ in 0..<plan.cancelAfter { collected.append(unsquare(number(try await sink.receive()))) }
         for _ in 0..<plan.yieldsBeforeCancel { await Task.yield() }
         feeder.cancel()
@@ -216,8 +222,9 @@ import Testing
             let about = "\(TestSeed.replay(seed)); run \(run) (worker \(leaver) leaves after \(cancelAfter) results)"
             do {
                 let (problems, taken) = try await withTimeout {
-                    try await Self.poolRun(tasks: tasks, cancelAfter: cancelAfter, leaver: leaver, yields: yields,
-                                           pause: pause, handedOn: handedOn)
+                    try await Self.poolRun(
+                        tasks: tasks, cancelAfter: cancelAfter, leaver: leaver, yields: yields,
+                        pause: pause, handedOn: handedOn)
                 }
                 redelivered += taken
                 if !problems.isEmpty {
@@ -246,7 +253,7 @@ import Testing
         distributor.sendHighWaterMark = 10
         try distributor.bind("inproc://pool-tasks")
         let collector = try test.socket(.pull)
-        collector.receiveTimeout = Scale.safety / 3   // a lost task shows as this timeout
+        collector.receiveTimeout = Scale.safety / 3  // a lost task shows as this timeout
         try collector.bind("inproc://pool-results")
         var workers = try (0..<3).map { try PoolWorker(test, index: $0, pause: pause, handedOn: handedOn) }
 
@@ -269,7 +276,7 @@ import Testing
         case .cancelled: break
         case let other: problems.append("the cancelled worker ended with \(other)")
         }
-        leaving.pull.close()   // its unread tasks go back to the distributor
+        leaving.pull.close()  // its unread tasks go back to the distributor
         leaving.push.close()
         workers.append(try PoolWorker(test, index: 3, pause: pause, handedOn: handedOn))
 

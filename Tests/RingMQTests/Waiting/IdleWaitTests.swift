@@ -3,9 +3,9 @@ import RingMQTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Multi-socket waits (a poll, a proxy) sleep while nothing is ready, even when a watched
@@ -204,8 +204,10 @@ private struct PushNextToIdlePull {
 }
 
 /// Expects `push` to send to `first` and `second` in turn: both attaches were applied.
-private func expectReachesBoth(_ push: Socket, _ first: Socket, _ second: Socket,
-                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+private func expectReachesBoth(
+    _ push: Socket, _ first: Socket, _ second: Socket,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     for index in 0..<4 { #expect(try push.trySend(numbered(index)), sourceLocation: sourceLocation) }
     #expect(try drainNumbers(first).count == 2, sourceLocation: sourceLocation)
     #expect(try drainNumbers(second).count == 2, sourceLocation: sourceLocation)
@@ -229,8 +231,9 @@ private func startMeasuredProxy(frontend: Socket, backend: Socket, capture: Sock
 /// over one window.
 private func expectSleeps(_ cpu: ThreadCPUClock, _ when: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let share = CPUWindow.share { cpu.elapsed }
-    #expect(share < CPUWindow.idleLimit, "\(when): the proxy thread used \(percent(share)) of a core",
-            sourceLocation: sourceLocation)
+    #expect(
+        share < CPUWindow.idleLimit, "\(when): the proxy thread used \(percent(share)) of a core",
+        sourceLocation: sourceLocation)
 }
 
 private func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }

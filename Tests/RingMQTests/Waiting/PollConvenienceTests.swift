@@ -35,7 +35,7 @@ import Testing
         #expect(!ready.isReadable(fixture.pulls[0]) && ready.events(for: fixture.pulls[0]).isEmpty)
         #expect(ready.isWritable(fixture.pushes[2]) && !ready.isReadable(fixture.pushes[2]))
         #expect(ready.events(for: fixture.pushes[2]) == .writable)
-        #expect(ready.events(for: fixture.pushes[0]).isEmpty)    // not polled at all
+        #expect(ready.events(for: fixture.pushes[0]).isEmpty)  // not polled at all
     }
 
     // MARK: - One socket
@@ -48,7 +48,7 @@ import Testing
         try push.send("a")
         try push.send("b")
         #expect(try pull.poll([.readable, .writable], timeout: .zero) == .readable)
-        #expect(try push.poll(.writable, timeout: .zero).isEmpty)    // full
+        #expect(try push.poll(.writable, timeout: .zero).isEmpty)  // full
         #expect(try pull.tryReceive() == "a")
     }
 
@@ -106,7 +106,7 @@ import Testing
         try fixture.pushes[3].send("x")
         #expect(try poller.poll(only: [fixture.pulls[1], fixture.pulls[2]], timeout: .zero).isEmpty)
         let ready = try poller.poll(only: [fixture.pulls[3], fixture.pulls[1], fixture.pulls[0]], timeout: .zero)
-        #expect(fixture.indices(ready) == [0, 3])                // registration order
+        #expect(fixture.indices(ready) == [0, 3])  // registration order
         #expect(fixture.indices(try poller.poll(only: Set([fixture.pulls[3]]), timeout: .zero)) == [3])
         #expect(try poller.poll(only: [], timeout: .zero).isEmpty)
     }
@@ -115,7 +115,7 @@ import Testing
         let test = TestContext()
         let fixture = try PollFixture(test, name: "poll-only-block", count: 3)
         let poller = fixture.readablePoller
-        try fixture.pushes[0].send("left out")               // ready, but not asked for
+        try fixture.pushes[0].send("left out")  // ready, but not asked for
         let polling = Peer { try poller.poll(only: [fixture.pulls[1], fixture.pulls[2]], timeout: Scale.safety) }
         polling.waitUntilBlocked()
         try fixture.pushes[2].send("wake")

@@ -67,7 +67,9 @@ import Testing
 
     /// A PULL registered first (the socket the wait sleeps on) and a full PUSH registered for
     /// `.writable` after it: room made on the PUSH must reach the sleeper through the watcher.
-    private func readableThenFullPush(_ test: TestContext, _ name: String) throws -> (poller: Poller, push: Socket, pull: Socket) {
+    private func readableThenFullPush(_ test: TestContext, _ name: String) throws -> (
+        poller: Poller, push: Socket, pull: Socket
+    ) {
         let idle = try test.socket(.pull)
         try idle.bind("inproc://\(name)-idle")
         let (push, pull) = try tinyConnection(test, name)

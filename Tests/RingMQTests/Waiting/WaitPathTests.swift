@@ -1,10 +1,11 @@
-@testable import RingMQ
 import Testing
 
+@testable import RingMQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The build switches that force the portable wait path (Docs/Architecture.md, "Which wait
@@ -19,10 +20,10 @@ import Darwin
         } else {
             // An ordinary build: futex on Linux, buckets and a symmetric publish elsewhere.
             #if os(Linux)
-            #expect(WaitPath.usesFutex)
-            #expect(WaitPath.hasMembarrier)
+                #expect(WaitPath.usesFutex)
+                #expect(WaitPath.hasMembarrier)
             #else
-            #expect(WaitPath.name == "buckets+seqcst")
+                #expect(WaitPath.name == "buckets+seqcst")
             #endif
         }
     }

@@ -2,7 +2,9 @@ import RingMQ
 import Testing
 
 /// A connected PUSH → PULL pipeline on `inproc://wait`.
-private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1000) throws -> (push: Socket, pull: Socket) {
+private func pipeline(_ context: TestContext, send: Int = 1000, receive: Int = 1000) throws -> (
+    push: Socket, pull: Socket
+) {
     let pull = try context.socket(.pull)
     pull.receiveHighWaterMark = receive
     try pull.bind("inproc://wait")

@@ -19,8 +19,8 @@ enum ModelOperation: CustomStringConvertible {
     var slot: Int {
         switch self {
         case .bind(let slot, _), .connect(let slot, _), .unbind(let slot, _), .disconnect(let slot, _),
-             .close(let slot), .reopen(let slot), .trySend(let slot, _), .tryReceive(let slot),
-             .subscribe(let slot, _, _), .setOption(let slot, _), .statistics(let slot), .subscriptions(let slot):
+            .close(let slot), .reopen(let slot), .trySend(let slot, _), .tryReceive(let slot),
+            .subscribe(let slot, _, _), .setOption(let slot, _), .statistics(let slot), .subscriptions(let slot):
             slot
         }
     }
@@ -68,11 +68,12 @@ enum ModelOutcome: Equatable, CustomStringConvertible {
 
 /// A message as the traces show it: its frames, readable bytes as text, others in hex.
 func describe(_ message: Message) -> String {
-    "[" + message.frames.map { frame in
-        let bytes = frame.bytes
-        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return "\"\(frame.string)\"" }
-        return "0x" + bytes.map { String($0, radix: 16) }.joined()
-    }.joined(separator: ", ") + "]"
+    "["
+        + message.frames.map { frame in
+            let bytes = frame.bytes
+            if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return "\"\(frame.string)\"" }
+            return "0x" + bytes.map { String($0, radix: 16) }.joined()
+        }.joined(separator: ", ") + "]"
 }
 
 // MARK: - Running an operation

@@ -1,10 +1,10 @@
-import RingMQ
 import Foundation
+import RingMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One seeded run of the model-based test: a few sockets in one context, and the same random
@@ -49,7 +49,10 @@ struct ModelRun {
         let world = Self.worlds[Int(seed % UInt64(Self.worlds.count))]
         worldName = world.name
         for type in world.types {
-            slots.append(Slot(type: type, socket: try context.socket(type), model: self.world.track(ModelSocket(type: type, generation: 0))))
+            slots.append(
+                Slot(
+                    type: type, socket: try context.socket(type),
+                    model: self.world.track(ModelSocket(type: type, generation: 0))))
         }
     }
 
@@ -93,7 +96,8 @@ struct ModelRun {
             (predicted, statistics) = try operation.run(on: slot.model, in: world)
         } catch {
             record(index, operation, "library \(actual); the model cannot tell (pipe \(error.pipe))")
-            return .failure(failure("the model cannot predict this call (a pipe whose room depends on unpublished progress)"))
+            return .failure(
+                failure("the model cannot predict this call (a pipe whose room depends on unpublished progress)"))
         }
         if case .reopen = operation {
             // What the closed socket reports: its counts, with empty queues and no peers.
@@ -125,8 +129,11 @@ struct ModelRun {
     }
 
     private func failure(_ what: String) -> ModelRunFailure {
-        ModelRunFailure(description: "\(what) at step \(steps) of seed \(seed) (\(worldName); replay with RINGMQ_SEED=\(seed)). Last calls:\n"
-            + trace.suffix(Int(ProcessInfo.processInfo.environment["RINGMQ_TRACE"] ?? "24") ?? 24).joined(separator: "\n"))
+        ModelRunFailure(
+            description:
+                "\(what) at step \(steps) of seed \(seed) (\(worldName); replay with RINGMQ_SEED=\(seed)). Last calls:\n"
+                + trace.suffix(Int(ProcessInfo.processInfo.environment["RINGMQ_TRACE"] ?? "24") ?? 24).joined(
+                    separator: "\n"))
     }
 
     // MARK: - Random calls
@@ -229,7 +236,8 @@ struct ModelRun {
         switch Int.random(in: 0..<10, using: &random) {
         case 0..<4: .sendHighWaterMark([1, 1, 2, 0, 1000, -1].randomElement(using: &random)!)
         case 4..<8: .receiveHighWaterMark([1, 1, 0, 1000, -1].randomElement(using: &random)!)
-        case 8: .redeliverUnread(Int.random(in: 0..<4, using: &random) == 0 ? !type.modelRedelivers : type.modelRedelivers)
+        case 8:
+            .redeliverUnread(Int.random(in: 0..<4, using: &random) == 0 ? !type.modelRedelivers : type.modelRedelivers)
         default: .lingerZero(Bool.random(using: &random))
         }
     }

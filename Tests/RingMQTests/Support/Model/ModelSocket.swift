@@ -22,13 +22,19 @@ final class ModelConnection {
         connecterSend = connecter.options.sendHighWaterMark
         connecterReceive = connecter.options.receiveHighWaterMark
         let type = connecter.type
-        toBinder = type.modelWritesToPeers
-            ? newPipe(ModelPipe.limit(writerSend: connecter.options.sendHighWaterMark,
-                                      readerReceive: binder?.options.receiveHighWaterMark))
+        toBinder =
+            type.modelWritesToPeers
+            ? newPipe(
+                ModelPipe.limit(
+                    writerSend: connecter.options.sendHighWaterMark,
+                    readerReceive: binder?.options.receiveHighWaterMark))
             : nil
-        toConnecter = type.modelReadsFromPeers
-            ? newPipe(ModelPipe.limit(writerSend: binder?.options.sendHighWaterMark,
-                                      readerReceive: connecter.options.receiveHighWaterMark))
+        toConnecter =
+            type.modelReadsFromPeers
+            ? newPipe(
+                ModelPipe.limit(
+                    writerSend: binder?.options.sendHighWaterMark,
+                    readerReceive: connecter.options.receiveHighWaterMark))
             : nil
     }
 
@@ -38,7 +44,6 @@ final class ModelConnection {
         toBinder?.limit = ModelPipe.limit(writerSend: connecterSend, readerReceive: options.receiveHighWaterMark)
         toConnecter?.limit = ModelPipe.limit(writerSend: options.sendHighWaterMark, readerReceive: connecterReceive)
     }
-
 
     /// The pipe a subscriber's subscriptions travel up, if this joins a subscriber to a publisher.
     var upstream: ModelPipe? {
@@ -143,10 +148,11 @@ final class ModelSocket {
     }
 
     func post(_ command: ModelCommand) {
-        guard open else { return }   // a closed socket's mailbox refuses posts
+        guard open else { return }  // a closed socket's mailbox refuses posts
         if case .subscriptionsArrived = command,
-           mailbox.contains(where: { if case .subscriptionsArrived = $0 { true } else { false } }) {
-            return   // one notice queued is enough
+            mailbox.contains(where: { if case .subscriptionsArrived = $0 { true } else { false } })
+        {
+            return  // one notice queued is enough
         }
         mailbox.append(command)
     }

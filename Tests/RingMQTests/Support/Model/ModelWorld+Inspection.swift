@@ -69,7 +69,7 @@ extension ModelWorld {
         case .lingerZero:
             break
         }
-        try catchUp(socket)                   // a valid option is a call like any other
+        try catchUp(socket)  // a valid option is a call like any other
         switch option {
         case .sendHighWaterMark(let value): socket.options.sendHighWaterMark = value
         case .receiveHighWaterMark(let value): socket.options.receiveHighWaterMark = value

@@ -31,8 +31,9 @@ extension ModelWorld {
     func adoptSubscriber(_ socket: ModelSocket, _ attachment: ModelAttachment) {
         guard !attachment.peerGone else { return }
         socket.attachments.append(attachment)
-        socket.subscribers.append(ModelSubscriber(
-            connection: attachment.connection, writer: attachment.outbound, reader: attachment.inbound))
+        socket.subscribers.append(
+            ModelSubscriber(
+                connection: attachment.connection, writer: attachment.outbound, reader: attachment.inbound))
         readSubscriptions(socket)
     }
 

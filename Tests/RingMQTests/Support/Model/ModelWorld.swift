@@ -100,7 +100,8 @@ final class ModelWorld {
 
     private func formPending(_ connection: ModelConnection, binder: ModelSocket, options: ModelOptions) throws {
         let connecter = connection.connecter
-        guard connecter !== binder, binder.type.compatiblePeers.contains(connecter.type), !isExclusiveTaken(binder) else {
+        guard connecter !== binder, binder.type.compatiblePeers.contains(connecter.type), !isExclusiveTaken(binder)
+        else {
             // Refused: the connecter may take back what it queued.
             if !connection.connecterClosed {
                 connecter.post(.detach(connection, stoppedReading: true))
@@ -227,7 +228,8 @@ final class ModelWorld {
             peer.post(.detach(connection, stoppedReading: true))
             releaseExclusive(peer, for: connection)
         } else if closing, !socket.type.isModelSubscriber, !socket.options.lingerZero,
-                  (attachment.outbound?.count ?? 0) > 0 {
+            (attachment.outbound?.count ?? 0) > 0
+        {
             // Closing before the bind with messages queued: they wait for the bind (linger nil).
             connection.connecterClosed = true
         } else {
