@@ -44,13 +44,13 @@ struct PublisherRole: SocketRole {
     }
 
     mutating func take(_ core: inout SocketCore) -> Message? {
-        guard let (message, origin) = inbox.popFirst() else { return nil }
-        switch origin {
+        guard let item = inbox.popFirst() else { return nil }
+        switch item.origin {
         case .subscription(let sender): lastSender = sender
         case .departure: lastSender = nil
         case .data: break
         }
-        return message
+        return item.message
     }
 
     func hasIncoming(_ core: SocketCore) -> Bool {
@@ -67,21 +67,20 @@ struct PublisherRole: SocketRole {
         let manual = core.options.xpubManual
         let verboseSubscribe = core.options.xpubVerbose || core.options.xpubVerboser
         let verboseUnsubscribe = core.options.xpubVerboser
-        var arrived: [(Message, PassedUpQueue.Origin)] = []
+        var arrived: [PassedUp] = []
         let reading = Distributor.Reading(manual: manual, batches: core.options.onlyFirstSubscribe)
         distributor.readUpstream(reading) { message, effect, sender in
-            switch effect {
-            case .subscribed(_, let isNew):
-                if manual || isNew || verboseSubscribe { arrived.append((message, .subscription(from: sender))) }
-            case .unsubscribed(_, let wasLast):
-                if manual || wasLast || verboseUnsubscribe { arrived.append((message, .subscription(from: sender))) }
-            case .ignored:
-                if manual { arrived.append((message, .subscription(from: sender))) }
-            case .other:
-                arrived.append((message, .data))
-            }
+            let origin: PassedUp.Origin? =
+                switch effect {
+                case .subscribed(_, let isNew): manual || isNew || verboseSubscribe ? .subscription(from: sender) : nil
+                case .unsubscribed(_, let wasLast):
+                    manual || wasLast || verboseUnsubscribe ? .subscription(from: sender) : nil
+                case .ignored: manual ? .subscription(from: sender) : nil
+                case .other: .data
+                }
+            if let origin { arrived.append(PassedUp(message: message, origin: origin)) }
         }
-        for (message, origin) in arrived { inbox.append(message, origin) }
+        for item in arrived { inbox.append(item) }
     }
 
     /// Manual mode: applies the user's `subscribe(_:)`/`unsubscribe(_:)` to the subscriber
@@ -125,7 +124,7 @@ struct PublisherRole: SocketRole {
         guard let unsubscribed = distributor.remove(connection, report: report), passesUp else { return }
         if lastSender === connection { lastSender = nil }
         for prefix in unsubscribed {
-            inbox.append(SubscriptionMessage.make(subscribe: false, prefix), .departure)
+            inbox.append(PassedUp(message: SubscriptionMessage.make(subscribe: false, prefix), origin: .departure))
         }
     }
 
