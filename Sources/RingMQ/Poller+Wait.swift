@@ -70,7 +70,8 @@ extension Poller {
         var items: [Item] = []
         for (socket, wanted) in registrations {
             if socket.context.isTerminated { throw RingMQError.terminated }
-            let events = socket.readiness(for: wanted)
+            // Open when the poll began, so closed since by another thread: the poll ends.
+            guard let events = socket.readiness(for: wanted) else { throw RingMQError.socketClosed }
             if !events.isEmpty { items.append(Item(socket: socket, events: events)) }
         }
         return items
@@ -83,11 +84,11 @@ extension Socket {
         withExclusiveUse(.poll) { core.pointee.isClosed }
     }
 
-    /// Which of `wanted` the socket is ready for now; nothing once closed.
-    func readiness(for wanted: Poller.Events) -> Poller.Events {
+    /// Which of `wanted` the socket is ready for now; `nil` once closed.
+    func readiness(for wanted: Poller.Events) -> Poller.Events? {
         enter(.poll)
         defer { leave() }
-        guard !core.pointee.isClosed else { return [] }
+        guard !core.pointee.isClosed else { return nil }
         // Whatever it is polled for, apply its commands: a poll must not wake for them again.
         catchUp()
         var events: Poller.Events = []

@@ -43,24 +43,32 @@ public struct SocketStatistics: Sendable, Hashable {
 }
 
 extension Socket {
-    /// The socket's counters and queue depths now. Cheap: read it as often as you like, from
-    /// the thread using the socket.
+    /// The socket's counters and queue depths now, readable from any thread.
+    ///
+    /// Read by the thread using the socket, or while no call is in progress, it is exact. Read
+    /// from another thread while a call is in progress (a proxy running, a receive blocked), it
+    /// is what that call's thread reports at its next look: at once from a wait, at the end of
+    /// a call that is not waiting. Each read makes a memory barrier across the process's
+    /// threads (a few microseconds): cheap for a dashboard, not for a per-message loop.
     ///
     /// - Note: A closed socket reports what it had done, with empty queues and no peers.
     public var statistics: SocketStatistics {
-        withExclusiveUse(.statistics) {
-            catchUpIfOpen()
-            let core = core.pointee
-            let role = role.handle
-            // A connect waiting for its bind has no peer yet (what it queued counts as queued out).
-            return SocketStatistics(
-                messagesSent: core.counters.sent,
-                messagesReceived: core.counters.received,
-                messagesDropped: core.counters.dropped,
-                messagesRedelivered: core.counters.redelivered,
-                queuedIn: role.queuedIn(core),
-                queuedOut: role.queuedOut(core),
-                peers: core.attachments.filter { !$0.peerGone && $0.hasFormed }.count)
-        }
+        visit(.statistics, currentStatistics, answered: { port.visitAnswer.withLock { $0.take() } })
+    }
+
+    /// The statistics as the socket's thread (or a visitor with the socket to itself) sees them.
+    func currentStatistics() -> SocketStatistics {
+        catchUpIfOpen()
+        let core = core.pointee
+        let role = role.handle
+        // A connect waiting for its bind has no peer yet (what it queued counts as queued out).
+        return SocketStatistics(
+            messagesSent: core.counters.sent,
+            messagesReceived: core.counters.received,
+            messagesDropped: core.counters.dropped,
+            messagesRedelivered: core.counters.redelivered,
+            queuedIn: role.queuedIn(core),
+            queuedOut: role.queuedOut(core),
+            peers: core.attachments.filter { !$0.peerGone && $0.hasFormed }.count)
     }
 }

@@ -130,8 +130,13 @@ struct ProxyLoop {
         destination.type == .xsub || destination.hasRoom(for: nil)
     }
 
+    /// Throws once a context has terminated or another thread closes one of the sockets;
+    /// answers another thread's look at a socket's statistics.
     private func checkContexts() throws {
-        for socket in sockets where socket.context.isTerminated { throw RingMQError.terminated }
+        for socket in sockets {
+            if socket.context.isTerminated { throw RingMQError.terminated }
+            if socket.visitorWaits { try socket.serveVisitor() }
+        }
     }
 
     /// Moves up to a burst of messages from `source` to `destination`, each only once the

@@ -64,6 +64,7 @@ extension Socket {
         var watch: ClockWatch?  // made at the first park
         defer { watch?.finish() }
         while true {
+            if visitorWaits { try serveVisitor() }
             if cancellationFirst { try Task.checkCancellation() }
             if let value = try attempt() { return value }
             if !cancellationFirst { try Task.checkCancellation() }
@@ -75,7 +76,7 @@ extension Socket {
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
             let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
-                context.isTerminated || port.mailbox.hasCommands || ready()
+                context.isTerminated || port.mailbox.hasCommands || visitorWaits || ready()
             }
             if !stillWaiting { throw RingMQError.timedOut }
             clock.checkSafetyLimit(waiterDescription)

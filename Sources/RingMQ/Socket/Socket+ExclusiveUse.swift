@@ -1,7 +1,10 @@
+import CRingMQShims
 import Synchronization
 
 /// One thread at a time: each public call marks the socket busy for its duration, and a call
-/// that finds it busy traps, naming both calls.
+/// that finds it busy traps, naming both calls. `close()` and `statistics` are the exceptions:
+/// they visit from any thread (``Socket/visit(_:_:)``), and a call that finds a visitor waits
+/// for it to leave.
 extension Socket {
     /// The public calls, each with its own case so that the trap names the right one.
     enum Operation: UInt8 {
@@ -49,11 +52,22 @@ extension Socket {
             .assumingMemoryBound(to: Atomic<UInt8>.self)
     }
 
+    /// The bytes kept after the core: ``activity`` and ``visitor``.
+    static let trailingBytes = 2 * MemoryLayout<Atomic<UInt8>>.stride
+
+    /// The visit in progress (a ``Visit`` raw value), 0 when none. Beside ``activity``, so
+    /// that the check every call makes loads a line the call has just written anyway; only a
+    /// visitor writes it, once per visit.
+    @inline(__always)
+    var visitor: UnsafeMutablePointer<Atomic<UInt8>> {
+        Socket.activity(of: core).advanced(by: 1)
+    }
+
     @inline(__always)
     func enter(_ operation: Operation) {
         #if DEBUG
             let (exchanged, current) = activity.pointee.compareExchange(
-                expected: 0, desired: operation.rawValue, ordering: .acquiring)
+                expected: 0, desired: operation.rawValue, ordering: .sequentiallyConsistent)
             if !exchanged { concurrentUse(operation, current) }
         #else
             // Release builds: two plain accesses instead of a locked instruction; catches most
@@ -61,7 +75,34 @@ extension Socket {
             let current = activity.pointee.load(ordering: .relaxed)
             if current != 0 { concurrentUse(operation, current) }
             activity.pointee.store(operation.rawValue, ordering: .relaxed)
+            // The call's half of the handshake with a visitor (see `visit`): mark the call,
+            // then look for a visitor. With membarrier the visitor pays for the fence; without
+            // it, the byte is never 0 and sends every call to the fence (`waitForVisitor`).
+            ringmq_compiler_barrier()
         #endif
+        if visitor.pointee.load(ordering: .sequentiallyConsistent) != 0 { waitForVisitor(operation) }
+    }
+
+    /// A visitor may be in: without membarrier, fence and look again; if one is, step aside
+    /// until it leaves, then enter again. A call waits here only for the length of a visit (a
+    /// close or a look at the counters), never for another call.
+    @inline(never)
+    private func waitForVisitor(_ operation: Operation) {
+        if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded {
+            atomicMemoryFence(ordering: .sequentiallyConsistent)
+            if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded { return }
+        }
+        activity.pointee.store(0, ordering: .sequentiallyConsistent)
+        let word = port.visitDone.word
+        while true {
+            let key = Signal.prepareWait(word)
+            if Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 {
+                Signal.cancelWait(word, key: key)
+                break
+            }
+            Signal.wait(word, key: key, timeout: nil)
+        }
+        enter(operation)
     }
 
     @inline(__always)
@@ -91,6 +132,7 @@ extension Socket {
         fatalError(
             "RingMQ: \(type) socket used from two threads at once: \(operation.name) was called while "
                 + "\(other) was running. A socket may move between threads but must be used by one thread "
-                + "at a time; use Context.terminate() to stop a thread blocked in a socket.")
+                + "at a time; to stop a thread blocked in a socket, call close() on it from another thread (or "
+                + "Context.terminate() to stop every socket of the context).")
     }
 }

@@ -22,7 +22,7 @@ extension Socket {
             on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
             spin: SpinPolicy(expectingReply: false),
             call: { call }, waiter: { describe(call, sockets) },
-            hasNews: { sockets.contains { $0.port.mailbox.hasCommands } }
+            hasNews: { sockets.contains { $0.port.mailbox.hasCommands || $0.visitorWaits } }
         ) {
             try ready() ? true : nil
         }

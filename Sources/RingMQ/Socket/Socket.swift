@@ -18,8 +18,10 @@ import Synchronization
 /// - Note: A socket may move between threads, but is used by one thread at a time, as in
 ///   ZeroMQ. Two threads calling into the same socket at once is a programming error: the
 ///   socket traps with a message naming both calls (checked atomically in debug builds, by a
-///   cheaper best-effort check in release builds). ``Context/terminate()`` is the way to
-///   stop a thread blocked in a socket from another thread.
+///   cheaper best-effort check in release builds). Two calls are exempt and may come from any
+///   thread at any time: ``close()``, which wakes a call blocked in the socket with
+///   ``RingMQError/socketClosed`` (the way to stop one blocked thread), and ``statistics``.
+///   ``Context/terminate()`` stops every socket of a context.
 ///
 /// The socket closes itself when the last reference to it goes away.
 public final class Socket: @unchecked Sendable {
@@ -41,15 +43,17 @@ public final class Socket: @unchecked Sendable {
         self.context = context
         let initial = SocketCore(type: type)
         self.port = SocketPort(type: type, options: initial.options.peerOptions)
-        self.core = LineAligned.make(initial, trailing: MemoryLayout<Atomic<UInt8>>.stride)
+        self.core = LineAligned.make(initial, trailing: Socket.trailingBytes)
         Socket.activity(of: core).initialize(to: Atomic(0))
+        Socket.activity(of: core).advanced(by: 1).initialize(to: Atomic(Visit.none))
         self.role = Role(type)
     }
 
     deinit {
-        close()
+        // No other reference is left, so no other thread can be in a call: close directly.
+        withExclusiveUse(.close) { closeNow() }
         role.handle.free()
-        Socket.activity(of: core).deinitialize(count: 1)
+        Socket.activity(of: core).deinitialize(count: 2)
         LineAligned.free(core)
     }
 

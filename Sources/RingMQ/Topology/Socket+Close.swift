@@ -7,37 +7,52 @@ extension Socket {
     /// Messages this socket already sent stay receivable by their peers. Messages sent on a
     /// connection still waiting for its bind are kept for ``linger`` (`nil`: until the bind).
     /// When `close()` returns, its endpoints can be bound again and no peer routes to it.
+    ///
+    /// May be called from any thread, also while another thread is inside a call of this
+    /// socket: a call blocked in the socket (a send or receive, blocking or async, a proxy's
+    /// run, a poll) wakes and throws ``RingMQError/socketClosed``; a call that is not waiting
+    /// finishes first. This is how to stop one thread blocked in a socket without terminating
+    /// the whole context.
     public func close() {
-        withExclusiveUse(.close) {
-            guard !core.pointee.isClosed else { return }
-            context.registry.withLock { registry in
-                registry.pruneLingering()
-                // Peers post topology commands only under this lock: closing the mailbox here
-                // leaves none behind. Connections made after this socket's last call are
-                // refused; departures are applied (a peer that left messages unread gives
-                // them back, for the role's close to pass on or drop).
-                let commands = port.mailbox.close()
-                for case .attach(let late) in commands { registry.refuse(late.connection) }
-                role.handle.apply(commands, closing: true, &core.pointee)
-                let attachments = core.pointee.attachments
-                role.handle.close(&core.pointee)
-                for name in core.pointee.bound where registry.bound[name] === port {
-                    registry.bound[name] = nil
-                    port.events.emit(.unbound(endpoint: name.description))
-                }
-                for attachment in attachments {
-                    release(attachment, as: .closing, registry: &registry)
-                }
-                registry.releaseAllExclusive(port)
-                registry.forgetRouter(port)
-                registry.live[ObjectIdentifier(port)] = nil
+        visit(
+            .close,
+            {
+                closeNow()
+                // Wakes a poller or a proxy watching this socket without being inside it.
+                port.signal.notify()
+            }, answered: { nil })
+    }
+
+    /// The work of `close()`, with the socket to itself.
+    func closeNow() {
+        guard !core.pointee.isClosed else { return }
+        context.registry.withLock { registry in
+            registry.pruneLingering()
+            // Peers post topology commands only under this lock: closing the mailbox here
+            // leaves none behind. Connections made after this socket's last call are
+            // refused; departures are applied (a peer that left messages unread gives
+            // them back, for the role's close to pass on or drop).
+            let commands = port.mailbox.close()
+            for case .attach(let late) in commands { registry.refuse(late.connection) }
+            role.handle.apply(commands, closing: true, &core.pointee)
+            let attachments = core.pointee.attachments
+            role.handle.close(&core.pointee)
+            for name in core.pointee.bound where registry.bound[name] === port {
+                registry.bound[name] = nil
+                port.events.emit(.unbound(endpoint: name.description))
             }
-            port.events.finish()
-            core.pointee.isClosed = true
-            core.pointee.attachments = []
-            core.pointee.bound = []
-            core.pointee.connected = []
+            for attachment in attachments {
+                release(attachment, as: .closing, registry: &registry)
+            }
+            registry.releaseAllExclusive(port)
+            registry.forgetRouter(port)
+            registry.live[ObjectIdentifier(port)] = nil
         }
+        port.events.finish()
+        core.pointee.isClosed = true
+        core.pointee.attachments = []
+        core.pointee.bound = []
+        core.pointee.connected = []
     }
 
     /// Why a socket lets go of a connection.

@@ -15,6 +15,12 @@ final class SocketPort: Sendable {
     let subscriptions = Locked(SubscriptionRecord())
     /// Streams of ``Socket/events``.
     let events = EventFeed()
+    /// Held by a visitor for its whole visit: one visit at a time (``Socket/visit(_:_:answered:)``).
+    let visits = Locked(())
+    /// Statistics the socket's thread computed for a visitor while it was inside a call.
+    let visitAnswer = Locked<SocketStatistics?>(nil)
+    /// Notified when a visit ends or the socket's thread answers one.
+    let visitDone = Signal()
 
     init(type: SocketType, options: PeerOptions) {
         self.type = type

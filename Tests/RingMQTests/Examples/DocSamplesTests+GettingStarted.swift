@@ -50,6 +50,25 @@ extension DocSamplesTests {
         #expect(printed == ["done: task 1", "done: task 2", "done: task 3"])
     }
 
+    @Test func gettingStartedStoppingOneWorker() throws {
+        try Peer {
+            let context = Context()
+            let jobs = try context.socket(.push)
+            try jobs.bind("inproc://jobs")
+            let input = try context.socket(.pull)
+            try input.connect("inproc://jobs")
+
+            let worker = SocketThread(name: "worker") {
+                do {
+                    while true { print(try input.receive()[0].string) }
+                } catch RingMQError.socketClosed {}   // closed by another thread: this worker ends
+            }
+            input.close()        // from this thread: the worker's receive throws .socketClosed
+            try worker.join()    // the worker has ended; the context and its other sockets go on
+        }.join().get()
+        #expect(printed.isEmpty)
+    }
+
     @Test func gettingStartedFramesAndData() throws {
         let received = try Peer { () throws -> Data in
             let context = Context()

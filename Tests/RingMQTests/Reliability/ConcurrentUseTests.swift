@@ -37,25 +37,11 @@ import Testing
         expectMessage(result, contains: ["two threads at once", "send(_:)", "trySend(_:)"])
     }
 
-    @Test func closingASocketBlockedInAnotherThreadTrapsAndPointsToTerminate() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            try whileReceiveIsBlocked(on: .pull) { $0.close() }
-        }
-        expectMessage(result, contains: ["two threads at once", "close()", "terminate"])
-    }
-
     @Test func settingAnOptionWhileAnotherThreadIsBlockedTraps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             try whileReceiveIsBlocked(on: .pull) { $0.receiveHighWaterMark = 10 }
         }
         expectMessage(result, contains: ["two threads at once", "an option property's setter", "receive()"])
-    }
-
-    @Test func readingStatisticsWhileAnotherThreadIsBlockedTrapsNamingIt() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            try whileReceiveIsBlocked(on: .sub) { _ = $0.statistics }
-        }
-        expectMessage(result, contains: ["two threads at once", "statistics was called", "receive()"])
     }
 
     @Test func subscribingWhileAnotherThreadIsBlockedTrapsNamingIt() async {

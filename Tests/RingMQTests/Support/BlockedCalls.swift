@@ -45,6 +45,16 @@ struct BlockedCall: Sendable {
         return true
     }
 
+    /// The socket the call is blocked in that closing stops it: the socket of a send or a
+    /// receive, the first socket of a poll, a proxy's frontend.
+    var blockingSocket: Socket {
+        switch operation {
+        case .receive(let socket), .send(let socket, _): socket
+        case .poll(let poller, _): poller.sockets[0]
+        case .proxy(let frontend, _): frontend
+        }
+    }
+
     /// The socket whose signal an async form of the call parks on.
     var parkingSocket: Socket? {
         switch operation {

@@ -171,3 +171,17 @@ private func currentThreadID() -> Int32 {
         return String(decoding: buffer[..<count], as: UTF8.self)
     }
 #endif
+
+extension Peer {
+    /// ``join(limit:sourceLocation:)`` for an async test: yields the task's thread while the
+    /// peer runs, so that a task the peer's call resumes (a parked receive woken by a close)
+    /// can run on the cooperative pool meanwhile.
+    func finished(limit: Duration = Scale.safety, sourceLocation: SourceLocation = #_sourceLocation) async
+        -> Result<Value, RingMQError>
+    {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: limit)
+        while !isFinished, clock.now < deadline { await Task.yield() }
+        return join(limit: .zero, sourceLocation: sourceLocation)
+    }
+}

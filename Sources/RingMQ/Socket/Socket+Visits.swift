@@ -1,0 +1,106 @@
+import CRingMQShims
+import Synchronization
+
+/// The two calls any thread may make while the socket's own thread is inside another call:
+/// `close()`, to stop a thread blocked in the socket, and `statistics`, to watch a socket that
+/// a proxy or a worker keeps busy. Every other call is one thread at a time
+/// (`Socket+ExclusiveUse`).
+///
+/// A visitor announces itself in ``visitor``, then either finds the socket idle and does its
+/// work there (a call that starts meanwhile sees the visitor and waits for it), or finds a
+/// call in progress and asks that call's thread: every wait checks for a visitor, and a
+/// blocked call asked to close throws ``RingMQError/socketClosed`` and leaves, while one asked
+/// for statistics answers and goes on waiting. A call that is not waiting finishes soon, and
+/// the visitor naps until it has.
+///
+/// The announcement and the check each call makes are the two halves of a Dekker handshake:
+/// the visitor stores, fences and looks at ``activity``; the call stores ``activity`` and
+/// looks for a visitor. With membarrier(2) the visitor's fence is the expensive one, so a
+/// call pays no fence instruction, as with the pipes' publish (``Fence``). Without it, the
+/// byte keeps ``Visit/fenceNeeded`` set, so that every call's look finds it non-zero and
+/// fences on its slow path: the fast path stays one load and one branch in every mode.
+extension Socket {
+    /// What a visitor came for, in the low bits of ``visitor``.
+    enum Visit: UInt8 {
+        /// Statistics the socket's thread has answered: nothing left for it to do.
+        case answered = 1
+        /// Statistics wanted.
+        case statistics = 2
+        /// `close()` wanted: a call in progress throws ``RingMQError/socketClosed``.
+        case close = 3
+
+        /// The bit that sends every call to the fence when membarrier is unavailable.
+        static let fenceNeeded: UInt8 = 0x80
+        /// The byte with no visitor in.
+        static let none: UInt8 = Fence.isAsymmetric ? 0 : fenceNeeded
+
+        /// The purpose in `byte` (a raw value, 0 for none), without the fence bit.
+        @inline(__always)
+        static func purpose(_ byte: UInt8) -> UInt8 { byte & ~fenceNeeded }
+    }
+
+    /// Whether a visitor waits for the socket's thread (a wait checks this, as it checks for
+    /// a terminated context).
+    @inline(__always)
+    var visitorWaits: Bool {
+        Visit.purpose(visitor.pointee.load(ordering: .acquiring)) >= Visit.statistics.rawValue
+    }
+
+    /// What the visitor in came for, if any.
+    private var visitPurpose: Visit? {
+        Visit(rawValue: Visit.purpose(visitor.pointee.load(ordering: .acquiring)))
+    }
+
+    /// Does `work` with the socket to itself, from any thread: at once if no call is in
+    /// progress, otherwise once the call in progress has left, unless `answered` (asked after
+    /// each wake-up) gives the result the socket's thread worked out meanwhile.
+    func visit<Result>(_ purpose: Visit, _ work: () -> Result, answered: () -> Result?) -> Result {
+        port.visits.withLock { _ in
+            visitor.pointee.store(Visit.none | purpose.rawValue, ordering: .sequentiallyConsistent)
+            if Fence.isAsymmetric {
+                ringmq_membarrier()
+            } else {
+                atomicMemoryFence(ordering: .sequentiallyConsistent)
+            }
+            defer {
+                visitor.pointee.store(Visit.none, ordering: .sequentiallyConsistent)
+                port.visitDone.notify()
+            }
+            // A call that is not waiting ends without looking: nap, a little longer each time.
+            var nap = Duration.microseconds(20)
+            while true {
+                if visitPurpose == .answered, let result = answered() {
+                    return result
+                }
+                if activity.pointee.load(ordering: .acquiring) == 0 { return work() }
+                // Wakes a call blocked here (a thread, a parked task, a poller watching).
+                port.signal.notify()
+                let key = Signal.prepareWait(port.visitDone.word)
+                if activity.pointee.load(ordering: .acquiring) == 0 || visitPurpose == .answered {
+                    Signal.cancelWait(port.visitDone.word, key: key)
+                    continue
+                }
+                Signal.wait(port.visitDone.word, key: key, timeout: nap)
+                nap = min(nap * 2, .milliseconds(1))
+            }
+        }
+    }
+
+    /// Does what a waiting visitor asks, on the socket's own thread from inside a call: throws
+    /// ``RingMQError/socketClosed`` for a close (the visitor closes once the call has left);
+    /// answers a request for statistics.
+    @inline(never)
+    func serveVisitor() throws {
+        switch visitPurpose {
+        case .close:
+            throw RingMQError.socketClosed
+        case .statistics:
+            let answer = currentStatistics()
+            port.visitAnswer.withLock { $0 = answer }
+            visitor.pointee.store(Visit.none | Visit.answered.rawValue, ordering: .sequentiallyConsistent)
+            port.visitDone.notify()
+        case .answered, nil:
+            return
+        }
+    }
+}
