@@ -69,13 +69,13 @@ extension Socket {
             if let value = try attempt() { return value }
             if !cancellationFirst { try Task.checkCancellation() }
             if deadline.hasPassed { throw RingMQError.timedOut }
-            for _ in 0..<AsyncSpin.polls {
+            for _ in 0..<(isControlled ? 0 : AsyncSpin.polls) {
                 AsyncSpin.pause()
                 if let value = try attempt() { return value }
             }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
-            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
+            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock, reason: waiterDescription) {
                 context.isTerminated || port.mailbox.hasCommands || visitorWaits || ready()
             }
             if !stillWaiting { throw RingMQError.timedOut }

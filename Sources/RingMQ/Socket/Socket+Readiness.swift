@@ -20,7 +20,7 @@ extension Socket {
         let signals = sockets.map(\.port.signal)
         let found = try Waiter.wait(
             on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
-            spin: SpinPolicy(expectingReply: false),
+            spin: SpinPolicy(expectingReply: false), controlled: { sockets[0].isControlled },
             call: { call }, waiter: { describe(call, sockets) },
             hasNews: { sockets.contains { $0.port.mailbox.hasCommands || $0.visitorWaits } }
         ) {

@@ -117,7 +117,7 @@ extension Socket {
     ) throws -> Value? {
         try Waiter.wait(
             on: port.signal, deadline: deadline, spin: SpinPolicy(expectingReply: expectingReply),
-            call: { callInProgress }, waiter: { waiterDescription },
+            controlled: { isControlled }, call: { callInProgress }, waiter: { waiterDescription },
             hasNews: { context.isTerminated || port.mailbox.hasCommands || visitorWaits }
         ) {
             if context.isTerminated { throw RingMQError.terminated }

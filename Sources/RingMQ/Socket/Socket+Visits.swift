@@ -31,12 +31,31 @@ extension Socket {
 
         /// The bit that sends every call to the fence when membarrier is unavailable.
         static let fenceNeeded: UInt8 = 0x80
-        /// The byte with no visitor in.
+        /// The bit that sends every call of a controlled run's socket to its scheduling point
+        /// (``ScheduleController``): the same load and branch as the visitor check, so the
+        /// hook costs other sockets nothing.
+        static let controlled: UInt8 = 0x40
+        /// The byte with no visitor in, on a socket of an uncontrolled context.
         static let none: UInt8 = Fence.isAsymmetric ? 0 : fenceNeeded
 
-        /// The purpose in `byte` (a raw value, 0 for none), without the fence bit.
+        /// The purpose in `byte` (a raw value, 0 for none), without the mode bits.
         @inline(__always)
-        static func purpose(_ byte: UInt8) -> UInt8 { byte & ~fenceNeeded }
+        static func purpose(_ byte: UInt8) -> UInt8 { byte & ~(fenceNeeded | controlled) }
+
+        /// The byte with no visitor in, for a socket of a context controlled or not.
+        static func atRest(controlled: Bool) -> UInt8 {
+            none | (controlled ? Visit.controlled : 0)
+        }
+    }
+
+    /// Whether the socket belongs to a controlled run (``ScheduleController``).
+    var isControlled: Bool {
+        visitor.pointee.load(ordering: .relaxed) & Visit.controlled != 0
+    }
+
+    /// The visitor byte with no visitor in: the socket's mode bits.
+    private var visitorAtRest: UInt8 {
+        Visit.atRest(controlled: context.controller != nil)
     }
 
     /// Whether a visitor waits for the socket's thread (a wait checks this, as it checks for
@@ -55,15 +74,16 @@ extension Socket {
     /// progress, otherwise once the call in progress has left, unless `answered` (asked after
     /// each wake-up) gives the result the socket's thread worked out meanwhile.
     func visit<Result>(_ purpose: Visit, _ work: () -> Result, answered: () -> Result?) -> Result {
-        port.visits.withLock { _ in
-            visitor.pointee.store(Visit.none | purpose.rawValue, ordering: .sequentiallyConsistent)
+        context.controller?.point(SchedulePoint(call: purpose == .close ? "close()" : "statistics", socket: self))
+        return port.visits.withLock { _ in
+            visitor.pointee.store(visitorAtRest | purpose.rawValue, ordering: .sequentiallyConsistent)
             if Fence.isAsymmetric {
                 ringmq_membarrier()
             } else {
                 atomicMemoryFence(ordering: .sequentiallyConsistent)
             }
             defer {
-                visitor.pointee.store(Visit.none, ordering: .sequentiallyConsistent)
+                visitor.pointee.store(visitorAtRest, ordering: .sequentiallyConsistent)
                 port.visitDone.notify()
             }
             // A call that is not waiting ends without looking: nap, a little longer each time.
@@ -77,6 +97,18 @@ extension Socket {
                 port.signal.notify()
                 let key = Signal.prepareWait(port.visitDone.word)
                 if activity.pointee.load(ordering: .acquiring) == 0 || visitPurpose == .answered {
+                    Signal.cancelWait(port.visitDone.word, key: key)
+                    continue
+                }
+                if let controller = context.controller,
+                    controller.block(
+                        word: port.visitDone.word, key: key,
+                        reason:
+                            "\(purpose == .close ? "close()" : "statistics") waiting for \(callInProgress) to leave",
+                        ready: {
+                            activity.pointee.load(ordering: .acquiring) == 0 || visitPurpose == .answered
+                        })
+                {
                     Signal.cancelWait(port.visitDone.word, key: key)
                     continue
                 }
@@ -97,7 +129,7 @@ extension Socket {
         case .statistics:
             let answer = currentStatistics()
             port.visitAnswer.withLock { $0 = answer }
-            visitor.pointee.store(Visit.none | Visit.answered.rawValue, ordering: .sequentiallyConsistent)
+            visitor.pointee.store(visitorAtRest | Visit.answered.rawValue, ordering: .sequentiallyConsistent)
             port.visitDone.notify()
         case .answered, nil:
             return

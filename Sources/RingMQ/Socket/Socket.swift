@@ -45,7 +45,8 @@ public final class Socket: @unchecked Sendable {
         self.port = SocketPort(type: type, options: initial.options.peerOptions)
         self.core = LineAligned.make(initial, trailing: Socket.trailingBytes)
         Socket.activity(of: core).initialize(to: Atomic(0))
-        Socket.activity(of: core).advanced(by: 1).initialize(to: Atomic(Visit.none))
+        Socket.activity(of: core).advanced(by: 1).initialize(
+            to: Atomic(Visit.atRest(controlled: context.controller != nil)))
         self.role = Role(type)
     }
 

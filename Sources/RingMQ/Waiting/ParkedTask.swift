@@ -31,9 +31,10 @@ final class ParkedTask: Sendable {
     /// deadline and cancellation. The waiter owns `watch` and finishes it when its wait ends.
     /// `others`: signals that also end the wait (a poller's other sockets); the task
     /// registers on them naming `signal` as their watcher.
+    /// `reason`: what the task waits for, for a controlled run's reports.
     static func park(
         on signal: Signal, others: [Signal] = [], watch: ClockWatch,
-        ready: () -> Bool
+        reason: @autoclosure () -> String = "a RingMQ wait", ready: () -> Bool
     ) async -> Bool {
         let word = signal.word
         var alarm: Alarm?
@@ -63,6 +64,11 @@ final class ParkedTask: Sendable {
                     // when this fails.
                     slept = watch.sleep(key: key)
                     if !slept { ParkedTask.resume(word) }
+                }
+                // Still parked: tell a controlled run's scheduler, which runs someone else once
+                // this task's job ends (it runs again when the continuation is resumed).
+                if SignalCells.parked(of: word).pointee.load(ordering: .acquiring) != 0 {
+                    watch.controller?.parking(reason: reason())
                 }
             }
         } onCancel: {

@@ -17,10 +17,12 @@ enum Waiter {
     ///     and then the loop goes round instead of sleeping.
     ///   - call: the call that waits ("receive() on a PULL socket"), for the blocking-call check.
     ///   - waiter: the wait with its endpoints, for the safety limit's report.
+    ///   - controlled: whether the wait is in a controlled run (asked before the spin, which
+    ///     such a run skips: a participant spinning holds the only turn to run).
     @inline(__always)
     static func wait<Value>(
         on signal: @autoclosure () -> Signal, also others: [Signal] = [],
-        deadline: Deadline, spin: SpinPolicy,
+        deadline: Deadline, spin: SpinPolicy, controlled: () -> Bool,
         call: () -> String, waiter: () -> String, hasNews: () -> Bool,
         attempt: () throws -> Value?
     ) throws -> Value? {
@@ -32,7 +34,7 @@ enum Waiter {
         var waker: Signal?
         while true {
             if let value = try attempt() { return value }
-            if spin.pause() { continue }
+            if spin.pause(unless: controlled) { continue }
             if watch == nil { BlockingCallCheck.check(call()) }
             let home = waker ?? signal()
             waker = home
@@ -56,7 +58,13 @@ enum Waiter {
                 Signal.cancelWait(home.word, key: key)
                 return nil
             }
-            Signal.wait(home.word, key: key, timeout: clock.sleepLimit)
+            if let controller = clock.controller,
+                controller.block(word: home.word, key: key, reason: waiter(), ready: { false })
+            {
+                Signal.cancelWait(home.word, key: key)
+            } else {
+                Signal.wait(home.word, key: key, timeout: clock.sleepLimit)
+            }
             // Expired by the clock while asleep: timed out, whatever has arrived since.
             if !clock.wake() { return nil }
             clock.checkSafetyLimit(waiter())
@@ -71,6 +79,10 @@ enum Waiter {
             let key = Signal.prepareWait(idle.word)
             let alarm = deadline.arm(waking: idle)
             if deadline.hasPassed {
+                Signal.cancelWait(idle.word, key: key)
+            } else if let controller = deadline.scheduler as? any ScheduleController,
+                controller.block(word: idle.word, key: key, reason: "the end of a poll's timeout", ready: { false })
+            {
                 Signal.cancelWait(idle.word, key: key)
             } else {
                 Signal.wait(idle.word, key: key, timeout: deadline.sleepLimit)
