@@ -1,0 +1,252 @@
+import RingMQ
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The scheduler of one controlled run: one participant holds the turn; at each of its
+/// scheduling points, blocks, and job ends, it chooses who runs next (``decide(_:from:)``),
+/// posts that one's baton, and waits on its own. There is no scheduler thread: the thread
+/// that gives up the turn makes the decision.
+///
+/// It is also the run's clock (``DeadlineScheduler``): time is virtual and moves only when
+/// nobody can run, to the earliest deadline (``advance(_:)``).
+final class Controller: ScheduleController, @unchecked Sendable {
+    // @unchecked Sendable: `state` is behind its lock; a blocked participant's `ready` closure
+    // is called only by the thread deciding, while the participant waits in `block`.
+
+    let run: Int
+    let seed: UInt64
+    let options: ExplorationOptions
+    let state: Locked<State>
+    private let stopped = Atomic<Bool>(false)
+    /// Counts decisions, for the driver's stall watchdog.
+    let decisions = Atomic<Int>(0)
+    /// Posted when the run is over: every participant done, or a failure.
+    let over = Baton()
+
+    struct State {
+        var participants: [Participant] = []
+        var random: ScheduleRandom
+        var decisions = 0
+        var choices = 0
+        var trace: [String] = []
+        var failure: ExplorationFailure?
+        var now = Duration.zero
+        var nextToken = 0
+        var sleepers: [Int: Sleeper] = [:]
+    }
+
+    struct Sleeper {
+        let deadline: Duration
+        let wake: @Sendable () -> Void
+    }
+
+    init(run: Int, seed: UInt64, options: ExplorationOptions) {
+        self.run = run
+        self.seed = seed
+        self.options = options
+        state = Locked(State(random: ScheduleRandom(seed: seed)))
+    }
+
+    /// Whether the run has stopped controlling (over, or failed): every hook then lets its
+    /// caller go on by itself.
+    var isStopped: Bool { stopped.load(ordering: .sequentiallyConsistent) }
+
+    // MARK: - Participants
+
+    /// Starts a participant running `body` as a task on its own executor; it runs once chosen.
+    func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) -> Participant {
+        let executor = ParticipantExecutor(isStopped: { [unowned self] in isStopped })
+        let participant = state.withLock { state in
+            let participant = Participant(name: name, id: state.participants.count, executor: executor)
+            state.participants.append(participant)
+            state.trace.append("\(name): started")
+            return participant
+        }
+        executor.start { [unowned self] in jobEnded(participant) }
+        participant.run(body)
+        return participant
+    }
+
+    /// Gives the first turn (the driver calls this once, after spawning the main participant).
+    func start() {
+        handOff(from: nil)
+    }
+
+    /// The participant whose thread is calling, if the run is controlled and it holds the turn.
+    private func caller() -> Participant? {
+        guard !isStopped else { return nil }
+        let me = pthread_self()
+        return state.withLock { state in
+            state.participants.first { participant in
+                guard case .running = participant.phase, let thread = participant.executor.thread else { return false }
+                return pthread_equal(thread, me) != 0
+            }
+        }
+    }
+
+    /// After a job of `participant`: done, or idle until a job is queued. Returns once it has
+    /// the turn again; `true` when it is done.
+    private func jobEnded(_ participant: Participant) -> Bool {
+        let done = participant.finished.load(ordering: .acquiring)
+        guard !isStopped else { return done }
+        state.withLock { state in
+            participant.phase = done ? .done : .idle
+            if done {
+                let outcome = participant.thrown.map { "threw \($0)" } ?? "finished"
+                state.trace.append("\(participant.name): \(outcome)")
+                if let error = participant.thrown, state.failure == nil {
+                    state.failure = failure(state, .thrown, "\(participant.name) threw \(error)")
+                }
+            }
+        }
+        handOff(from: participant, waits: !done)
+        return done
+    }
+
+    // MARK: - ScheduleController
+
+    func point(_ point: SchedulePoint) {
+        guard let me = caller() else { return }
+        state.withLock { state in
+            me.phase = .point
+            state.trace.append("\(me.name): \(point.description)")
+        }
+        handOff(from: me)
+    }
+
+    func block(
+        word: UnsafeMutablePointer<Atomic<UInt32>>, key: UInt32, reason: String, ready: () -> Bool
+    ) -> Bool {
+        guard let me = caller() else { return false }
+        withoutActuallyEscaping(ready) { ready in
+            state.withLock { state in
+                me.phase = .blocked(BlockedCall(word: word, key: key, reason: reason, ready: ready))
+                state.trace.append("\(me.name): blocked: \(reason)")
+            }
+            handOff(from: me)
+        }
+        return true
+    }
+
+    func parking(reason: String) {
+        guard let me = caller() else { return }
+        state.withLock { state in
+            me.parkedReason = reason
+            state.trace.append("\(me.name): parked: \(reason)")
+        }
+    }
+
+    func fail(_ message: String) -> Never {
+        if let me = caller() {
+            state.withLock { state in
+                state.trace.append("\(me.name): trap: \(message)")
+                if state.failure == nil { state.failure = failure(state, .trap, "\(me.name): \(message)") }
+            }
+            stop()
+            // The run is over and this thread cannot unwind: it stays parked (one leaked thread).
+            while true { Baton().wait() }
+        }
+        fatalError(message)
+    }
+
+    func nextSeed() -> UInt64 {
+        state.withLock { $0.random.next() }
+    }
+
+    // MARK: - Deciding
+
+    private enum Next {
+        case keep
+        case switchTo(Participant)
+        case advance([@Sendable () -> Void])
+        case end
+    }
+
+    /// Chooses who runs next once `me` (`nil`: nobody yet) has stopped; returns once `me` has
+    /// the turn again, unless `waits` is `false` (it is done or the run ends).
+    private func handOff(from me: Participant?, waits: Bool = true) {
+        while true {
+            switch state.withLock({ decide(&$0, from: me) }) {
+            case .keep:
+                return
+            case .switchTo(let next):
+                next.executor.baton.post()
+                if waits, let me { me.executor.baton.wait() }
+                return
+            case .advance(let wakes):
+                for wake in wakes { wake() }
+            case .end:
+                stop()
+                return
+            }
+        }
+    }
+
+    private func decide(_ state: inout State, from me: Participant?) -> Next {
+        state.decisions += 1
+        decisions.add(1, ordering: .relaxed)
+        if state.failure != nil { return .end }
+        if state.decisions > options.maxSteps {
+            state.failure = failure(state, .stepBound, "no end after \(options.maxSteps) decisions (a livelock?)")
+            return .end
+        }
+        let runnable = state.participants.filter(isRunnable)
+        guard !runnable.isEmpty else {
+            if state.participants.allSatisfy({ if case .done = $0.phase { true } else { false } }) { return .end }
+            if let wakes = advance(&state) { return .advance(wakes) }
+            state.failure = failure(state, .deadlock, deadlockReport(state))
+            return .end
+        }
+        var index = 0
+        if runnable.count > 1 {
+            state.choices += 1
+            index = Int(state.random.next() % UInt64(runnable.count))
+        }
+        let next = runnable[index]
+        next.phase = .running
+        next.parkedReason = nil
+        if next !== me { state.trace.append("→ \(next.name)") }
+        return next === me ? .keep : .switchTo(next)
+    }
+
+    private func isRunnable(_ participant: Participant) -> Bool {
+        switch participant.phase {
+        case .starting, .idle: participant.executor.hasJobs
+        case .point: true
+        case .blocked(let call): call.canEnd
+        case .running, .done: false
+        }
+    }
+
+    /// Ends control: every participant goes on by itself (the driver then terminates the
+    /// context, which wakes what still waits), and the driver learns the run is over.
+    func stop() {
+        guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        for participant in state.withLock({ $0.participants }) { participant.executor.baton.post() }
+        over.post()
+    }
+
+    /// Fails the run from outside (the driver's watchdog), unless it has already ended.
+    func fail(_ kind: ExplorationFailure.Kind, _ message: String) {
+        state.withLock { state in
+            if state.failure == nil { state.failure = failure(state, kind, message) }
+        }
+        stop()
+    }
+
+    /// The run's outcome, once over: its failure if any, its decisions and choices, its trace.
+    var outcome: (failure: ExplorationFailure?, decisions: Int, choices: Int, trace: [String]) {
+        state.withLock { ($0.failure, $0.decisions, $0.choices, $0.trace) }
+    }
+
+    private func failure(_ state: State, _ kind: ExplorationFailure.Kind, _ message: String) -> ExplorationFailure {
+        ExplorationFailure(
+            kind: kind, run: run, seed: seed, message: message,
+            trace: Array(state.trace.suffix(options.traceLines)))
+    }
+}
