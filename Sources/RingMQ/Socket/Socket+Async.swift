@@ -75,7 +75,7 @@ extension Socket {
             }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
-            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock, reason: waiterDescription) {
+            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock, reason: blockedCallDescription) {
                 context.isTerminated || port.mailbox.hasCommands || visitorWaits || ready()
             }
             if !stillWaiting { throw RingMQError.timedOut }

@@ -21,7 +21,7 @@ extension Socket {
         let found = try Waiter.wait(
             on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
             spin: SpinPolicy(expectingReply: false), controlled: { sockets[0].isControlled },
-            call: { call }, waiter: { describe(call, sockets) },
+            call: { call }, waiter: { describe(call, sockets) }, blocked: { describe(call, sockets) },
             hasNews: { sockets.contains { $0.port.mailbox.hasCommands || $0.visitorWaits } }
         ) {
             try ready() ? true : nil

@@ -17,13 +17,14 @@ enum Waiter {
     ///     and then the loop goes round instead of sleeping.
     ///   - call: the call that waits ("receive() on a PULL socket"), for the blocking-call check.
     ///   - waiter: the wait with its endpoints, for the safety limit's report.
+    ///   - blocked: the wait and what it waits for, for a controlled run's deadlock report.
     ///   - controlled: whether the wait is in a controlled run (asked before the spin, which
     ///     such a run skips: a participant spinning holds the only turn to run).
     @inline(__always)
     static func wait<Value>(
         on signal: @autoclosure () -> Signal, also others: [Signal] = [],
         deadline: Deadline, spin: SpinPolicy, controlled: () -> Bool,
-        call: () -> String, waiter: () -> String, hasNews: () -> Bool,
+        call: () -> String, waiter: () -> String, blocked: () -> String, hasNews: () -> Bool,
         attempt: () throws -> Value?
     ) throws -> Value? {
         var spin = spin
@@ -59,7 +60,7 @@ enum Waiter {
                 return nil
             }
             if let controller = clock.controller,
-                controller.block(word: home.word, key: key, reason: waiter(), ready: { false })
+                controller.block(word: home.word, key: key, reason: blocked(), ready: { false })
             {
                 Signal.cancelWait(home.word, key: key)
             } else {

@@ -46,9 +46,11 @@ extension Controller {
         for participant in state.participants {
             switch participant.phase {
             case .blocked(let call):
-                lines.append("  \(participant.name): blocked: \(call.reason)")
+                lines.append("  \(participant.name): \(call.reason)")
             case .idle, .starting:
-                let reason = participant.parkedReason.map { "parked: \($0)" } ?? "suspended outside RingMQ"
+                let reason =
+                    participant.parkedReason
+                    ?? "suspended outside RingMQ (an await that nothing in the world resumes)"
                 lines.append("  \(participant.name): \(reason)")
             case .done:
                 lines.append("  \(participant.name): finished")

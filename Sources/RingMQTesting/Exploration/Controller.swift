@@ -60,14 +60,17 @@ final class Controller: ScheduleController, @unchecked Sendable {
 
     /// Starts a participant running `body` as a task on its own executor; it runs once chosen.
     func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) -> Participant {
-        let executor = ParticipantExecutor(isStopped: { [unowned self] in isStopped })
+        // Strong captures: a thread that outlives its run (leaked after a stall) still asks.
+        // The cycle through `participants` is broken by `forgetParticipants()`.
+        let executor = ParticipantExecutor(isStopped: { [self] in isStopped })
         let participant = state.withLock { state in
-            let participant = Participant(name: name, id: state.participants.count, executor: executor)
+            let participant = Participant(
+                name: name, id: state.participants.count, executor: executor, controller: self)
             state.participants.append(participant)
             state.trace.append("\(name): started")
             return participant
         }
-        executor.start { [unowned self] in jobEnded(participant) }
+        executor.start { [self] in jobEnded(participant) }
         participant.run(body)
         return participant
     }
@@ -129,8 +132,20 @@ final class Controller: ScheduleController, @unchecked Sendable {
                 state.trace.append("\(me.name): blocked: \(reason)")
             }
             handOff(from: me)
+            // Released here, not left in the phase: `ready` must not outlive this call (a
+            // stopped run returns without anyone having chosen this participant).
+            state.withLock { _ in
+                if case .blocked = me.phase { me.phase = .running }
+            }
         }
         return true
+    }
+
+    /// The calling participant is about to await something outside RingMQ that the world
+    /// knows of (another participant's end): `what`, for the deadlock report.
+    func waiting(for what: String) {
+        guard let me = caller() else { return }
+        state.withLock { _ in me.parkedReason = "waits for \(what)" }
     }
 
     func parking(reason: String) {
@@ -229,6 +244,12 @@ final class Controller: ScheduleController, @unchecked Sendable {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
         for participant in state.withLock({ $0.participants }) { participant.executor.baton.post() }
         over.post()
+    }
+
+    /// The run is over and its threads joined (or leaked): drops the participants, which refer
+    /// back to the controller.
+    func forgetParticipants() {
+        state.withLock { $0.participants = [] }
     }
 
     /// Fails the run from outside (the driver's watchdog), unless it has already ended.

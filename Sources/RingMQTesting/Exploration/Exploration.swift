@@ -151,6 +151,7 @@ public enum Exploration {
             for participant in participants {
                 _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
             }
+            controller.forgetParticipants()
             let outcome = controller.outcome
             decisions += outcome.decisions
             choices += outcome.choices

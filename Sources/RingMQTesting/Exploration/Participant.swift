@@ -14,6 +14,9 @@ public final class Participant: @unchecked Sendable {
     /// Its place in spawn order, which orders the runnable list of every decision.
     let id: Int
     let executor: ParticipantExecutor
+    /// A cycle while the run lasts (the controller keeps its participants), broken at its end
+    /// by ``Controller/forgetParticipants()``.
+    let controller: Controller
     /// What the scheduler knows of it (under the controller's lock).
     var phase = Phase.starting
     /// What a task parked in RingMQ waits for, from its last park.
@@ -23,7 +26,8 @@ public final class Participant: @unchecked Sendable {
     private let error = Locked<(any Error)?>(nil)
     var task: Task<Void, Never>?
 
-    init(name: String, id: Int, executor: ParticipantExecutor) {
+    init(name: String, id: Int, executor: ParticipantExecutor, controller: Controller) {
+        self.controller = controller
         self.name = name
         self.id = id
         self.executor = executor
@@ -31,6 +35,7 @@ public final class Participant: @unchecked Sendable {
 
     /// Waits until the participant's body has returned; rethrows what it threw.
     public func join() async throws {
+        controller.waiting(for: "\(name) to finish (join())")
         await task?.value
         if let error = thrown { throw error }
     }

@@ -1,0 +1,79 @@
+import RingMQ
+import RingMQTesting
+import Testing
+
+/// Deadlocks and stalls in a controlled run (issue 16, items 4 and 6): reported at once, naming
+/// each participant and the call it is blocked in with what that call waits for; never hung.
+@Suite struct DeadlockReportTests {
+    /// Two threads that each receive before they send: both block in receive, and main waits
+    /// for them. The report names both receives and main's join.
+    @Test func bothReceivesOfACycleAreNamed() async throws {
+        let result = await Exploration.run(.random(seed: 2), options: ExplorationOptions(runs: 10)) { world in
+            for (name, mine, theirs) in [("pinger", "a", "b"), ("ponger", "b", "a")] {
+                world.thread(name) {
+                    let pull = try world.context.socket(.pull)
+                    try pull.bind("inproc://\(mine)")
+                    let push = try world.context.socket(.push)
+                    try push.connect("inproc://\(theirs)")
+                    _ = try pull.receive()
+                    try push.send(Message("pong"))
+                }
+            }
+            // Joined in a task: main's own await is then on pinger's end.
+            try await world.task("joiner") {}.join()
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .deadlock)
+        #expect(failure.run == 0)
+        for name in ["pinger", "ponger"] {
+            let bound = name == "pinger" ? "a" : "b"
+            let line =
+                "  \(name): receive() on a PULL socket (bound to inproc://\(bound)) waits for a message, "
+                + "no peer has one queued"
+            #expect(failure.message.contains(line), "\(failure.message)")
+        }
+        #expect(failure.message.contains("main: finished") || failure.message.contains("main: waits for"))
+    }
+
+    /// A sender that fills the pipe nobody reads, with high-water marks of 1, while main waits
+    /// for it: the report names the send, the endpoint, and that the pipe is full.
+    @Test func aSendOnAFullPipeIsNamedWithItsEndpoint() async throws {
+        let result = await Exploration.run(.random(seed: 4), options: ExplorationOptions(runs: 10)) { world in
+            let pull = try world.context.socket(.pull)
+            pull.receiveHighWaterMark = 1
+            try pull.bind("inproc://full")
+            let worker = world.thread("worker") {
+                let push = try world.context.socket(.push)
+                push.sendHighWaterMark = 1
+                try push.connect("inproc://full")
+                for index in 0..<5 { try push.send(Message("\(index)")) }
+            }
+            try await worker.join()
+            withExtendedLifetime(pull) {}
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .deadlock)
+        #expect(
+            failure.message.contains(
+                "worker: send(_:) on a PUSH socket (connected to inproc://full) waits for room on the pipe to "
+                    + "inproc://full (full:"),
+            "\(failure.message)")
+        #expect(failure.message.contains("main: waits for worker to finish (join())"), "\(failure.message)")
+        #expect(failure.description.contains("seed 0x"))
+    }
+
+    /// A participant that blocks outside RingMQ (here on a futex word of the test's) holds the
+    /// turn: the run fails as stalled after the stall limit, naming it, instead of hanging.
+    @Test func aParticipantBlockedOutsideRingMQIsReportedAsStalled() async throws {
+        let gate = Baton()
+        let result = await Exploration.run(
+            .random(seed: 1), options: ExplorationOptions(runs: 3, stallLimit: .milliseconds(300))
+        ) { world in
+            world.thread("sleeper") { gate.wait() }
+        }
+        gate.post()  // frees the leaked thread
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .stall)
+        #expect(failure.message.contains("participant sleeper has not reached a scheduling point"))
+    }
+}
