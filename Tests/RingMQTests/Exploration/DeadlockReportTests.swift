@@ -77,3 +77,22 @@ import Testing
         #expect(failure.message.contains("participant sleeper has not reached a scheduling point"))
     }
 }
+
+/// A RingMQ check that fails inside a controlled run fails the run, not the process.
+@Suite struct ControlledTrapTests {
+    /// Two participants sharing one socket: whichever enters while the other is inside a call
+    /// (paused at its call's scheduling point, or blocked in it) trips the one-thread-at-a-time
+    /// check. The run fails with that message; the trapping thread is left parked (leaked).
+    @Test func twoParticipantsInOneSocketFailTheRun() async throws {
+        let result = await Exploration.run(.random(seed: 8), options: ExplorationOptions(runs: 20)) { world in
+            let push = try world.context.socket(.push)
+            push.sendTimeout = .seconds(1)
+            try push.connect("inproc://shared")
+            world.thread("a") { _ = try? push.send(Message("a")) }
+            world.thread("b") { _ = try? push.send(Message("b")) }
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .trap)
+        #expect(failure.message.contains("PUSH socket used from two threads at once"), "\(failure.message)")
+    }
+}
