@@ -123,10 +123,10 @@ public enum Exploration {
     ) async -> ExplorationResult {
         // The driver blocks between runs: on a thread of its own, not one of the pool's.
         await withCheckedContinuation { continuation in
-            let driver = PeerThread {
+            // Detached: it resumes this task itself as its last act, so nobody is left to join it.
+            PeerThread {
                 continuation.resume(returning: drive(schedule, options, body))
-            }
-            _ = driver
+            }.detach()
         }
     }
 

@@ -89,7 +89,10 @@ final class ParticipantExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Joins the thread if it has ended within `limit` (real time); `false`: leaked.
     func join(within limit: Duration) -> Bool {
-        guard ended.wait(timeout: limit) else { return false }
+        guard ended.wait(timeout: limit) else {
+            peer?.detach()
+            return false
+        }
         peer?.join()
         return true
     }
