@@ -110,6 +110,33 @@ import Testing
         #expect(others.count > 1, "five seeds, one interleaving: the seed is not used")
     }
 
+    /// A correlated REQ's request id, which RingMQ draws at random, comes from the run's seed in
+    /// a controlled run: the same seed gives the same id, and the runs of one exploration differ.
+    @Test func aRequestIDIsDrawnFromTheSeed() async throws {
+        let ids = Locked<[[UInt8]]>([])
+        let exploration = { @Sendable () async in
+            await Exploration.run(.random(seed: 6), options: ExplorationOptions(runs: 3)) { world in
+                let router = try world.context.socket(.router)
+                try router.bind("inproc://ids")
+                world.thread("client") {
+                    let req = try world.context.socket(.req)
+                    req.requestCorrelate = true
+                    try req.connect("inproc://ids")
+                    try req.send(Message("ask"))
+                }
+                let request = try await router.receive()
+                ids.withLock { $0.append(request[1].bytes) }
+            }
+        }
+        let first = await exploration()
+        let second = await exploration()
+        #expect(first.failure == nil && second.failure == nil)
+        let drawn = ids.withLock { $0 }
+        #expect(drawn.count == 6)
+        #expect(Array(drawn.prefix(3)) == Array(drawn.suffix(3)))
+        #expect(Set(drawn.prefix(3)).count == 3)
+    }
+
     /// A producer thread, a relay task and the main task collecting: three participants over two
     /// PUSH/PULL hops with a high-water mark of 1, so that sends block too.
     @Sendable static func pipeline(_ world: World) async throws {
