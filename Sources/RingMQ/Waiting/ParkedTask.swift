@@ -67,8 +67,10 @@ final class ParkedTask: Sendable {
                 }
                 // Still parked: tell a controlled run's scheduler, which runs someone else once
                 // this task's job ends (it runs again when the continuation is resumed).
-                if SignalCells.parked(of: word).pointee.load(ordering: .acquiring) != 0 {
-                    watch.controller?.parking(reason: reason())
+                if let controller = watch.controller,
+                    SignalCells.parked(of: word).pointee.load(ordering: .acquiring) != 0
+                {
+                    controller.parking(reason: reason())
                 }
             }
         } onCancel: {
