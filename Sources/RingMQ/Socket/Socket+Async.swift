@@ -75,7 +75,9 @@ extension Socket {
             }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
-            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock) {
+            let stillWaiting = await ParkedTask.park(
+                on: port.signal, watch: clock, suspending: markParked, resuming: unmarkParked
+            ) {
                 context.isTerminated || port.mailbox.hasCommands || visitorWaits || ready()
             }
             if !stillWaiting { throw RingMQError.timedOut }

@@ -13,6 +13,10 @@ extension Socket {
         case setOption, readOption, writeOption, subscribe, unsubscribe, statistics, subscriptions
         case proxy, poll, faults
 
+        /// The bits of ``Socket/activity`` that name the operation; the others mark a call
+        /// parked and a visitor working meanwhile (``Socket/markParked()``).
+        static let mask: UInt8 = 0x1F
+
         var name: String {
             switch self {
             case .send: "send(_:)"
@@ -119,7 +123,7 @@ extension Socket {
 
     /// The name of the call in progress ("receive()"), for diagnostics.
     var operationInProgress: String {
-        Operation(rawValue: activity.pointee.load(ordering: .relaxed))?.name ?? "call"
+        Operation(rawValue: activity.pointee.load(ordering: .relaxed) & Operation.mask)?.name ?? "call"
     }
 
     /// The call in progress, for diagnostics ("receive() on a PULL socket").
@@ -128,7 +132,7 @@ extension Socket {
     }
 
     private func concurrentUse(_ operation: Operation, _ current: UInt8) -> Never {
-        let other = Operation(rawValue: current)?.name ?? "another call"
+        let other = Operation(rawValue: current & Operation.mask)?.name ?? "another call"
         fatalError(
             "RingMQ: \(type) socket used from two threads at once: \(operation.name) was called while "
                 + "\(other) was running. A socket may move between threads but must be used by one thread "

@@ -30,9 +30,12 @@ final class ParkedTask: Sendable {
     /// ``ClockWatch``): the caller times out. Otherwise the caller re-checks its condition, its
     /// deadline and cancellation. The waiter owns `watch` and finishes it when its wait ends.
     /// `others`: signals that also end the wait (a poller's other sockets); the task
-    /// registers on them naming `signal` as their watcher.
+    /// registers on them naming `signal` as their watcher. `suspending` runs once the task has
+    /// made its last look and is about to suspend, `resuming` first thing once it runs again:
+    /// between the two the task touches no socket (see ``Socket/markParked()``).
     static func park(
         on signal: Signal, others: [Signal] = [], watch: ClockWatch,
+        suspending: () -> Void = {}, resuming: () -> Void = {},
         ready: () -> Bool
     ) async -> Bool {
         let word = signal.word
@@ -64,10 +67,12 @@ final class ParkedTask: Sendable {
                     slept = watch.sleep(key: key)
                     if !slept { ParkedTask.resume(word) }
                 }
+                suspending()
             }
         } onCancel: {
             ParkedTask.resume(signal.word)
         }
+        resuming()
         Signal.cancelWait(word, key: key)
         // Not asleep (resumed at once): the caller's own look at the queues and the clock decides.
         guard slept else { return true }
