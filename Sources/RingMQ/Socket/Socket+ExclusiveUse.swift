@@ -84,18 +84,21 @@ extension Socket {
             // it, the byte is never 0 and sends every call to the fence (`waitForVisitor`).
             ringmq_compiler_barrier()
         #endif
-        if visitor.pointee.load(ordering: .sequentiallyConsistent) != 0 { waitForVisitor(operation) }
+        let visit = visitor.pointee.load(ordering: .sequentiallyConsistent)
+        if visit != 0 {
+            // Without membarrier: this call's fence, inline (a call here cost 40 instructions).
+            if visit == Visit.fenceNeeded {
+                atomicMemoryFence(ordering: .sequentiallyConsistent)
+                if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded { return }
+            }
+            waitForVisitor(operation)
+        }
     }
 
-    /// A visitor may be in: without membarrier, fence and look again; if one is, step aside
-    /// until it leaves, then enter again. A call waits here only for the length of a visit (a
-    /// close or a look at the counters), never for another call.
+    /// A visitor is in: step aside until it leaves, then enter again. A call waits here only
+    /// for the length of a visit (a close or a look at the counters), never for another call.
     @inline(never)
     private func waitForVisitor(_ operation: Operation) {
-        if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded {
-            atomicMemoryFence(ordering: .sequentiallyConsistent)
-            if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded { return }
-        }
         activity.pointee.store(0, ordering: .sequentiallyConsistent)
         let word = port.visitDone.word
         while true {
