@@ -57,7 +57,8 @@ extension Socket {
     /// progress, otherwise once the call in progress has left, unless `answered` (asked after
     /// each wake-up) gives the result the socket's thread worked out meanwhile.
     func visit<Result>(_ purpose: Visit, _ work: () -> Result, answered: () -> Result?) -> Result {
-        port.visits.withLock { _ in
+        port.visits.withLock { visits in
+            visits &+= 1
             port.visitAnswer.withLock { $0 = nil }  // one a late answer to the last visit left
             visitor.pointee.store(Visit.none | purpose.rawValue, ordering: .sequentiallyConsistent)
             if Fence.isAsymmetric {
