@@ -127,14 +127,18 @@ public final class Proxy: Sendable {
         while let wait = try loop.step(rounds: 16) {
             try Task.checkCancellation()
             if wait.reason == .yield {
+                for socket in sockets { socket.markParked() }
                 await Task.yield()
+                for socket in sockets { socket.unmarkParked() }
                 continue
             }
             let home = sockets[0].port.signal
             let clock = ClockWatch(wait.deadline, signal: home, forTask: true)
             defer { clock.finish() }
             let stillWaiting = await ParkedTask.park(
-                on: home, others: sockets.dropFirst().map(\.port.signal) + [signal], watch: clock
+                on: home, others: sockets.dropFirst().map(\.port.signal) + [signal], watch: clock,
+                suspending: { for socket in sockets { socket.markParked() } },
+                resuming: { for socket in sockets { socket.unmarkParked() } }
             ) {
                 // isReady throws once a context has terminated: resume, and the step throws it.
                 (try? loop.isReady(wait)) ?? true

@@ -130,12 +130,14 @@ struct ProxyLoop {
         destination.type == .xsub || destination.hasRoom(for: nil)
     }
 
-    /// Throws once a context has terminated or another thread closes one of the sockets;
-    /// answers another thread's look at a socket's statistics.
+    /// Throws once a context has terminated or another thread closes one of the sockets (it
+    /// asks, or closed it while an async run was parked); answers another thread's look at a
+    /// socket's statistics.
     private func checkContexts() throws {
         for socket in sockets {
             if socket.context.isTerminated { throw RingMQError.terminated }
             if socket.visitorWaits { try socket.serveVisitor() }
+            if socket.core.pointee.isClosed { throw RingMQError.socketClosed }
         }
     }
 

@@ -75,7 +75,10 @@ extension Socket {
             }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
-            let stillWaiting = await ParkedTask.park(on: port.signal, watch: clock, reason: blockedCallDescription) {
+            let stillWaiting = await ParkedTask.park(
+                on: port.signal, watch: clock, reason: blockedCallDescription,
+                suspending: markParked, resuming: unmarkParked
+            ) {
                 context.isTerminated || port.mailbox.hasCommands || visitorWaits || ready()
             }
             if !stillWaiting { throw RingMQError.timedOut }

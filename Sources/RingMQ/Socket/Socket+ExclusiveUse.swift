@@ -13,6 +13,10 @@ extension Socket {
         case setOption, readOption, writeOption, subscribe, unsubscribe, statistics, subscriptions
         case proxy, poll, faults
 
+        /// The bits of ``Socket/activity`` that name the operation; the others mark a call
+        /// parked and a visitor working meanwhile (``Socket/markParked()``).
+        static let mask: UInt8 = 0x1F
+
         var name: String {
             switch self {
             case .send: "send(_:)"
@@ -66,7 +70,16 @@ extension Socket {
     @inline(__always)
     func enter(_ operation: Operation) {
         mark(operation)
-        if visitor.pointee.load(ordering: .sequentiallyConsistent) != 0 { lookAside(operation) }
+        let visit = visitor.pointee.load(ordering: .sequentiallyConsistent)
+        if visit != 0 {
+            // Without membarrier (and not controlled): this call's fence, inline (a call here
+            // cost 40 instructions).
+            if visit == Visit.fenceNeeded {
+                atomicMemoryFence(ordering: .sequentiallyConsistent)
+                if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded { return }
+            }
+            lookAside(operation)
+        }
     }
 
     /// Names `operation` in ``activity``, trapping if another call is in.
@@ -84,7 +97,7 @@ extension Socket {
             activity.pointee.store(operation.rawValue, ordering: .relaxed)
             // The call's half of the handshake with a visitor (see `visit`): mark the call,
             // then look for a visitor. With membarrier the visitor pays for the fence; without
-            // it, the byte is never 0 and sends every call to the fence (`waitForVisitor`).
+            // it, the byte is never 0 and sends every call to the fence.
             ringmq_compiler_barrier()
         #endif
     }
@@ -150,7 +163,7 @@ extension Socket {
 
     /// The name of the call in progress ("receive()"), for diagnostics.
     var operationInProgress: String {
-        Operation(rawValue: activity.pointee.load(ordering: .relaxed))?.name ?? "call"
+        Operation(rawValue: activity.pointee.load(ordering: .relaxed) & Operation.mask)?.name ?? "call"
     }
 
     /// The call in progress, for diagnostics ("receive() on a PULL socket").
@@ -159,7 +172,7 @@ extension Socket {
     }
 
     private func concurrentUse(_ operation: Operation, _ current: UInt8) -> Never {
-        let other = Operation(rawValue: current)?.name ?? "another call"
+        let other = Operation(rawValue: current & Operation.mask)?.name ?? "another call"
         controlledTrap(
             "RingMQ: \(type) socket used from two threads at once: \(operation.name) was called while "
                 + "\(other) was running. A socket may move between threads but must be used by one thread "

@@ -8,10 +8,12 @@ import Synchronization
 ///
 /// A visitor announces itself in ``visitor``, then either finds the socket idle and does its
 /// work there (a call that starts meanwhile sees the visitor and waits for it), or finds a
-/// call in progress and asks that call's thread: every wait checks for a visitor, and a
-/// blocked call asked to close throws ``RingMQError/socketClosed`` and leaves, while one asked
-/// for statistics answers and goes on waiting. A call that is not waiting finishes soon, and
-/// the visitor naps until it has.
+/// call in progress. A call parked in a task (``markParked()``) runs no socket code until it
+/// resumes, so the visitor claims the socket and works there too: it never waits for a task
+/// to be scheduled, which could need the very thread the visitor holds. Otherwise it asks the
+/// call's thread: every wait checks for a visitor, and a blocked call asked to close throws
+/// ``RingMQError/socketClosed`` and leaves, while one asked for statistics answers and goes on
+/// waiting. A call that is not waiting finishes soon, and the visitor naps until it has.
 ///
 /// The announcement and the check each call makes are the two halves of a Dekker handshake:
 /// the visitor stores, fences and looks at ``activity``; the call stores ``activity`` and
@@ -75,7 +77,9 @@ extension Socket {
     /// each wake-up) gives the result the socket's thread worked out meanwhile.
     func visit<Result>(_ purpose: Visit, _ work: () -> Result, answered: () -> Result?) -> Result {
         context.controller?.point(SchedulePoint(call: purpose == .close ? "close()" : "statistics", socket: self))
-        return port.visits.withLock { _ in
+        return port.visits.withLock { visits in
+            visits &+= 1
+            port.visitAnswer.withLock { $0 = nil }  // one a late answer to the last visit left
             visitor.pointee.store(visitorAtRest | purpose.rawValue, ordering: .sequentiallyConsistent)
             if Fence.isAsymmetric {
                 ringmq_membarrier()
@@ -88,15 +92,32 @@ extension Socket {
             }
             // A call that is not waiting ends without looking: nap, a little longer each time.
             var nap = Duration.microseconds(20)
+            var notified = false
             while true {
                 if visitPurpose == .answered, let result = answered() {
                     return result
                 }
-                if activity.pointee.load(ordering: .acquiring) == 0 { return work() }
-                // Wakes a call blocked here (a thread, a parked task, a poller watching).
-                port.signal.notify()
-                let key = Signal.prepareWait(port.visitDone.word)
-                if activity.pointee.load(ordering: .acquiring) == 0 || visitPurpose == .answered {
+                let current = activity.pointee.load(ordering: .acquiring)
+                if current == 0 { return work() }
+                if current & Socket.parkedBit != 0, current & Socket.visitingBit == 0 {
+                    let (claimed, _) = activity.pointee.compareExchange(
+                        expected: current, desired: current | Socket.visitingBit, ordering: .acquiringAndReleasing)
+                    guard claimed else { continue }
+                    defer {
+                        activity.pointee.store(current, ordering: .releasing)
+                        port.visitDone.notify()
+                    }
+                    return work()
+                }
+                if !notified {
+                    // Wakes a call blocked here (a thread, or a poller or proxy watching); one
+                    // that blocks later sees the visitor when it looks, before it sleeps.
+                    port.signal.notify()
+                    notified = true
+                }
+                // No fence: a notify missed here costs one nap, not a lost wake-up.
+                let key = Signal.register(port.visitDone.word)
+                if activity.pointee.load(ordering: .acquiring) != current || visitPurpose == .answered {
                     Signal.cancelWait(port.visitDone.word, key: key)
                     continue
                 }
@@ -106,7 +127,7 @@ extension Socket {
                         reason:
                             "\(purpose == .close ? "close()" : "statistics") waiting for \(callInProgress) to leave",
                         ready: {
-                            activity.pointee.load(ordering: .acquiring) == 0 || visitPurpose == .answered
+                            activity.pointee.load(ordering: .acquiring) != current || visitPurpose == .answered
                         })
                 {
                     Signal.cancelWait(port.visitDone.word, key: key)
@@ -129,10 +150,55 @@ extension Socket {
         case .statistics:
             let answer = currentStatistics()
             port.visitAnswer.withLock { $0 = answer }
-            visitor.pointee.store(visitorAtRest | Visit.answered.rawValue, ordering: .sequentiallyConsistent)
+            // Only if the visitor still waits: one that worked on this socket while the call
+            // was parked may have left, and a byte left at "answered" would hold every call.
+            _ = visitor.pointee.compareExchange(
+                expected: visitorAtRest | Visit.statistics.rawValue, desired: visitorAtRest | Visit.answered.rawValue,
+                ordering: .sequentiallyConsistent)
             port.visitDone.notify()
         case .answered, nil:
             return
+        }
+    }
+
+    /// Bit of ``activity``: the call in progress is a task parked between two looks.
+    static let parkedBit: UInt8 = 0x40
+    /// Bit of ``activity``: a visitor works on the socket while the call is parked.
+    static let visitingBit: UInt8 = 0x20
+
+    /// Marks the call in progress as parked: its task has made its last look and suspends, and
+    /// runs no socket code until ``unmarkParked()``. A visitor may work on the socket meanwhile.
+    func markParked() {
+        activity.pointee.store(activity.pointee.load(ordering: .relaxed) | Socket.parkedBit, ordering: .releasing)
+    }
+
+    /// Ends ``markParked()`` once the task runs again: waits for a visitor working on the
+    /// socket to finish (the length of a close or a look at the counters).
+    func unmarkParked() {
+        let word = port.visitDone.word
+        while true {
+            let current = activity.pointee.load(ordering: .acquiring)
+            if current & Socket.visitingBit == 0 {
+                let (unmarked, _) = activity.pointee.compareExchange(
+                    expected: current, desired: current & ~Socket.parkedBit, ordering: .acquiringAndReleasing)
+                if unmarked { return }
+                continue
+            }
+            let key = Signal.prepareWait(word)
+            if activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 {
+                Signal.cancelWait(word, key: key)
+                continue
+            }
+            // In a controlled run the visitor is another participant: let it have the turn.
+            if let controller = context.controller,
+                controller.block(
+                    word: word, key: key, reason: "\(callInProgress) waiting for a visitor to leave",
+                    ready: { activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 })
+            {
+                Signal.cancelWait(word, key: key)
+                continue
+            }
+            Signal.wait(word, key: key, timeout: nil)
         }
     }
 }

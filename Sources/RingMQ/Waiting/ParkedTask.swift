@@ -30,11 +30,15 @@ final class ParkedTask: Sendable {
     /// ``ClockWatch``): the caller times out. Otherwise the caller re-checks its condition, its
     /// deadline and cancellation. The waiter owns `watch` and finishes it when its wait ends.
     /// `others`: signals that also end the wait (a poller's other sockets); the task
-    /// registers on them naming `signal` as their watcher.
+    /// registers on them naming `signal` as their watcher. `suspending` runs once the task has
+    /// made its last look and is about to suspend, `resuming` first thing once it runs again:
+    /// between the two the task touches no socket (see ``Socket/markParked()``).
     /// `reason`: what the task waits for, for a controlled run's reports.
     static func park(
         on signal: Signal, others: [Signal] = [], watch: ClockWatch,
-        reason: @autoclosure () -> String = "a RingMQ wait", ready: () -> Bool
+        reason: @autoclosure () -> String = "a RingMQ wait",
+        suspending: () -> Void = {}, resuming: () -> Void = {},
+        ready: () -> Bool
     ) async -> Bool {
         let word = signal.word
         var alarm: Alarm?
@@ -65,6 +69,7 @@ final class ParkedTask: Sendable {
                     slept = watch.sleep(key: key)
                     if !slept { ParkedTask.resume(word) }
                 }
+                suspending()
                 // Still parked: tell a controlled run's scheduler, which runs someone else once
                 // this task's job ends (it runs again when the continuation is resumed).
                 if let controller = watch.controller,
@@ -76,6 +81,7 @@ final class ParkedTask: Sendable {
         } onCancel: {
             ParkedTask.resume(signal.word)
         }
+        resuming()
         Signal.cancelWait(word, key: key)
         // Not asleep (resumed at once): the caller's own look at the queues and the clock decides.
         guard slept else { return true }

@@ -128,8 +128,8 @@ import Testing
         try pull.bind("inproc://still-works")
         let push = try context.socket(.push)
         try push.connect("inproc://still-works")
-        try push.send("after")
-        #expect(try pull.receive() == "after")
+        #expect(try push.trySend("after"))
+        #expect(try pull.tryReceive() == "after")
     }
 }
 
