@@ -100,15 +100,7 @@ extension Socket {
     @inline(never)
     private func waitForVisitor(_ operation: Operation) {
         activity.pointee.store(0, ordering: .sequentiallyConsistent)
-        let word = port.visitDone.word
-        while true {
-            let key = Signal.prepareWait(word)
-            if Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 {
-                Signal.cancelWait(word, key: key)
-                break
-            }
-            Signal.wait(word, key: key, timeout: nil)
-        }
+        Waiter.sleep(on: port.visitDone) { Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 }
         enter(operation)
     }
 

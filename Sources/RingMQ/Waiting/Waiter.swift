@@ -63,6 +63,20 @@ enum Waiter {
         }
     }
 
+    /// Sleeps on `signal` until `condition` holds, with no deadline: for a short wait that the
+    /// thread changing the condition ends with a notify (a call stepping aside for a visitor,
+    /// a parked task waiting for a visitor to let go; see `Socket+Visits`).
+    static func sleep(on signal: Signal, until condition: () -> Bool) {
+        while !condition() {
+            let key = Signal.prepareWait(signal.word)
+            if condition() {
+                Signal.cancelWait(signal.word, key: key)
+                return
+            }
+            Signal.wait(signal.word, key: key, timeout: nil)
+        }
+    }
+
     /// Sleeps until `deadline` passes, for a wait with nothing that can end it sooner (a
     /// poller whose sockets are all closed).
     static func sleep(until deadline: Deadline) {
