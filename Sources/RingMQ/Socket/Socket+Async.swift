@@ -64,9 +64,10 @@ extension Socket {
         var watch: ClockWatch?  // made at the first park
         defer { watch?.finish() }
         while true {
-            if visitorWaits { try serveVisitor() }
             if cancellationFirst { try Task.checkCancellation() }
             if let value = try attempt() { return value }
+            // Only once the attempt failed (as in `waitFor`): the first try pays nothing.
+            if visitorWaits { try serveVisitor() }
             if !cancellationFirst { try Task.checkCancellation() }
             if deadline.hasPassed { throw RingMQError.timedOut }
             for _ in 0..<(isControlled ? 0 : AsyncSpin.polls) {

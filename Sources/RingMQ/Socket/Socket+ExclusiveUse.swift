@@ -120,23 +120,10 @@ extension Socket {
             || !fencedAndNoVisitor()
         {
             activity.pointee.store(0, ordering: .sequentiallyConsistent)
-            let word = port.visitDone.word
-            while true {
-                let key = Signal.prepareWait(word)
-                if Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 {
-                    Signal.cancelWait(word, key: key)
-                    break
-                }
-                if let controller = context.controller,
-                    controller.block(
-                        word: word, key: key, reason: "\(operation.name) waiting for a visitor to leave",
-                        ready: { Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 })
-                {
-                    Signal.cancelWait(word, key: key)
-                } else {
-                    Signal.wait(word, key: key, timeout: nil)
-                }
-            }
+            Waiter.sleep(
+                on: port.visitDone, controller: context.controller,
+                reason: "\(operation.name) waiting for a visitor to leave"
+            ) { Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 }
             mark(operation)
         }
     }

@@ -122,9 +122,12 @@ extension Socket {
             hasNews: { context.isTerminated || port.mailbox.hasCommands || visitorWaits }
         ) {
             if context.isTerminated { throw RingMQError.terminated }
-            if visitorWaits { try serveVisitor() }
             catchUp()
-            return try attempt()
+            if let value = try attempt() { return value }
+            // Only once the attempt failed: a call that can complete leaves, which is all a
+            // visitor waits for, and the try that usually succeeds pays nothing.
+            if visitorWaits { try serveVisitor() }
+            return nil
         }
     }
 

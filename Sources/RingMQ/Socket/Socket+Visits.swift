@@ -175,7 +175,6 @@ extension Socket {
     /// Ends ``markParked()`` once the task runs again: waits for a visitor working on the
     /// socket to finish (the length of a close or a look at the counters).
     func unmarkParked() {
-        let word = port.visitDone.word
         while true {
             let current = activity.pointee.load(ordering: .acquiring)
             if current & Socket.visitingBit == 0 {
@@ -184,21 +183,10 @@ extension Socket {
                 if unmarked { return }
                 continue
             }
-            let key = Signal.prepareWait(word)
-            if activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 {
-                Signal.cancelWait(word, key: key)
-                continue
-            }
-            // In a controlled run the visitor is another participant: let it have the turn.
-            if let controller = context.controller,
-                controller.block(
-                    word: word, key: key, reason: "\(callInProgress) waiting for a visitor to leave",
-                    ready: { activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 })
-            {
-                Signal.cancelWait(word, key: key)
-                continue
-            }
-            Signal.wait(word, key: key, timeout: nil)
+            Waiter.sleep(
+                on: port.visitDone, controller: context.controller,
+                reason: "\(callInProgress) waiting for a visitor to leave"
+            ) { activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 }
         }
     }
 }

@@ -72,6 +72,29 @@ enum Waiter {
         }
     }
 
+    /// Sleeps on `signal` until `condition` holds, with no deadline: for a short wait that the
+    /// thread changing the condition ends with a notify (a call stepping aside for a visitor,
+    /// a parked task waiting for a visitor to let go; see `Socket+Visits`). In a controlled
+    /// run the thread ending the wait is another participant: `controller` gives it the turn,
+    /// and `reason` says what this one waits for.
+    static func sleep(
+        on signal: Signal, controller: (any ScheduleController)?, reason: @autoclosure () -> String,
+        until condition: () -> Bool
+    ) {
+        while !condition() {
+            let key = Signal.prepareWait(signal.word)
+            if condition() {
+                Signal.cancelWait(signal.word, key: key)
+                return
+            }
+            if let controller, controller.block(word: signal.word, key: key, reason: reason(), ready: condition) {
+                Signal.cancelWait(signal.word, key: key)
+            } else {
+                Signal.wait(signal.word, key: key, timeout: nil)
+            }
+        }
+    }
+
     /// Sleeps until `deadline` passes, for a wait with nothing that can end it sooner (a
     /// poller whose sockets are all closed).
     static func sleep(until deadline: Deadline) {
