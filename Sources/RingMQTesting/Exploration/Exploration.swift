@@ -130,7 +130,7 @@ public enum Exploration {
         }
     }
 
-    private static func drive(
+    static func drive(
         _ schedule: Schedule, _ options: ExplorationOptions,
         _ body: @escaping @Sendable (World) async throws -> Void
     ) -> ExplorationResult {
