@@ -84,9 +84,10 @@ public struct ExplorationResult: Sendable {
     public let decisions: Int
     /// Decisions with more than one participant able to run.
     public let choices: Int
-    /// Whether the strategy ran every schedule it covers: an exhaustive search explored all
-    /// of them (all ``ExplorationResult/runs`` schedules), or a replay made its one run. `false` when it stopped at
-    /// the runs limit or at a failure, and always for random and PCT.
+    /// Whether the strategy ran every schedule it covers: `true` when an exhaustive search
+    /// explored all of them ("all ``ExplorationResult/runs`` schedules explored"), or a replay
+    /// made its one run; `false` when it stopped at the runs limit or at a failure, and always
+    /// for random and PCT.
     public let complete: Bool
     /// The first failed run, `nil` if every run passed.
     public let failure: ExplorationFailure?
