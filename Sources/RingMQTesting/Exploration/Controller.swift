@@ -30,6 +30,10 @@ final class Controller: ScheduleController, @unchecked Sendable {
 
     struct State {
         var participants: [Participant] = []
+        /// Chooses at each choice (Strategies.swift); `code` records the choices made.
+        let strategy: any RunStrategy
+        var code = ScheduleCode()
+        /// For ``nextSeed()``: apart from the strategy's draws, so that a replay draws the same.
         var random: ScheduleRandom
         var decisions = 0
         var choices = 0
@@ -45,11 +49,11 @@ final class Controller: ScheduleController, @unchecked Sendable {
         let wake: @Sendable () -> Void
     }
 
-    init(run: Int, seed: UInt64, options: ExplorationOptions) {
+    init(run: Int, seed: UInt64, strategy: any RunStrategy, options: ExplorationOptions) {
         self.run = run
         self.seed = seed
         self.options = options
-        state = Locked(State(random: ScheduleRandom(seed: seed)))
+        state = Locked(State(strategy: strategy, random: ScheduleRandom(seed: ~seed)))
     }
 
     /// Whether the run has stopped controlling (over, or failed): every hook then lets its
@@ -67,6 +71,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
             let participant = Participant(
                 name: name, id: state.participants.count, executor: executor, controller: self)
             state.participants.append(participant)
+            state.strategy.spawned(participant)
             state.trace.append("\(name): started")
             return participant
         }
@@ -148,6 +153,12 @@ final class Controller: ScheduleController, @unchecked Sendable {
         state.withLock { _ in me.parkedReason = "waits for \(what)" }
     }
 
+    /// The calling participant is about to yield (``World/yield()``): PCT drops its priority.
+    func yielding() {
+        guard let me = caller() else { return }
+        state.withLock { $0.strategy.yielded(me) }
+    }
+
     func parking(reason: String) {
         guard let me = caller() else { return }
         state.withLock { state in
@@ -170,7 +181,11 @@ final class Controller: ScheduleController, @unchecked Sendable {
     }
 
     func nextSeed() -> UInt64 {
-        state.withLock { $0.random.next() }
+        state.withLock { state in
+            // A replay needs the seed back: the code carries it once the run has drawn from it.
+            state.code.seed = seed
+            return state.random.next()
+        }
     }
 
     // MARK: - Deciding
@@ -220,7 +235,14 @@ final class Controller: ScheduleController, @unchecked Sendable {
         var index = 0
         if runnable.count > 1 {
             state.choices += 1
-            index = Int(state.random.next() % UInt64(runnable.count))
+            switch state.strategy.choose(among: runnable, current: me, decision: state.decisions) {
+            case .index(let chosen):
+                index = chosen
+                state.code.append(ScheduleCode.Step(choice: chosen, count: runnable.count))
+            case .diverged(let message):
+                state.failure = failure(state, .divergence, message)
+                return .end
+            }
         }
         let next = runnable[index]
         next.phase = .running
@@ -265,9 +287,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
         state.withLock { ($0.failure, $0.decisions, $0.choices, $0.trace) }
     }
 
-    private func failure(_ state: State, _ kind: ExplorationFailure.Kind, _ message: String) -> ExplorationFailure {
+    func failure(_ state: State, _ kind: ExplorationFailure.Kind, _ message: String) -> ExplorationFailure {
         ExplorationFailure(
             kind: kind, run: run, seed: seed, message: message,
-            trace: Array(state.trace.suffix(options.traceLines)))
+            trace: Array(state.trace.suffix(options.traceLines)), schedule: state.code.text)
     }
 }

@@ -1,37 +1,6 @@
 import RingMQ
 import Synchronization
 
-/// How a controlled exploration chooses who runs at each scheduling point.
-public struct Schedule: Sendable, CustomStringConvertible {
-    enum Kind: Sendable {
-        case random(seed: UInt64)
-    }
-
-    let kind: Kind
-
-    /// At every choice, a participant picked uniformly at random among those that can run.
-    /// Run `n` draws from `seed` and `n`, so the same seed gives the same runs, step for step.
-    public static func random(seed: UInt64 = 0) -> Schedule {
-        Schedule(kind: .random(seed: seed))
-    }
-
-    /// The seed of run `run`.
-    func seed(ofRun run: Int) -> UInt64 {
-        switch kind {
-        case .random(let seed):
-            var mixer = ScheduleRandom(seed: seed ^ (UInt64(run) &* 0x9E37_79B9_7F4A_7C15))
-            return mixer.next()
-        }
-    }
-
-    /// "random(seed: 7)".
-    public var description: String {
-        switch kind {
-        case .random(let seed): "random(seed: \(seed))"
-        }
-    }
-}
-
 /// Limits of a controlled exploration.
 public struct ExplorationOptions: Sendable {
     /// How many runs to make, each in a fresh world; the exploration stops at the first failure.
@@ -68,6 +37,10 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
         case stall
         /// The run took more decisions than ``ExplorationOptions/maxSteps``.
         case stepBound
+        /// The run did not match the schedule it replayed (``Schedule/replay(_:)``): another
+        /// count of participants could run at a choice, or the run needed more or fewer choices
+        /// than recorded. Also a schedule code that cannot be read.
+        case divergence
     }
 
     /// What made the run fail.
@@ -80,12 +53,26 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The last scheduling decisions, oldest first ("worker: receive() on a PULL socket (…)").
     public let trace: [String]
+    /// The failed run's schedule code (`"rmq1:…"`): its choices, which
+    /// ``Schedule/replay(_:)`` makes again to reproduce the failure. Empty when no run was made
+    /// (a replayed code that cannot be read).
+    public let schedule: String
+    /// The exploration's strategy, as the report names it.
+    var strategy = ""
 
-    /// The report: run, seed, message and trace.
+    /// The report: run, strategy and seed, message, trace, and how to replay the run.
     public var description: String {
         let hex = "0x" + String(seed, radix: 16, uppercase: true)
-        return (["Run \(run) (seed \(hex)) failed: \(message)", "Last decisions:"] + trace.map { "  " + $0 })
-            .joined(separator: "\n")
+        let of = strategy.isEmpty ? "" : " of \(strategy)"
+        var lines = ["Run \(run)\(of) (seed \(hex)) failed: \(message)"]
+        if !trace.isEmpty { lines += ["Last decisions:"] + trace.map { "  " + $0 } }
+        guard !schedule.isEmpty else { return lines.joined(separator: "\n") }
+        lines += [
+            "Schedule: \(schedule)",
+            "Replay it: Exploration.run(.replay(\"\(schedule)\")) { … }",
+            "  or, without editing the test: \(Schedule.environmentVariable)=\(schedule) swift test --filter <the test>",
+        ]
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -97,6 +84,11 @@ public struct ExplorationResult: Sendable {
     public let decisions: Int
     /// Decisions with more than one participant able to run.
     public let choices: Int
+    /// Whether the strategy ran every schedule it covers: `true` when an exhaustive search
+    /// explored all of them ("all ``ExplorationResult/runs`` schedules explored"), or a replay
+    /// made its one run; `false` when it stopped at the runs limit or at a failure, and always
+    /// for random and PCT.
+    public let complete: Bool
     /// The first failed run, `nil` if every run passed.
     public let failure: ExplorationFailure?
     /// The whole trace of the last run, one line per event: the same seed gives the same lines.
@@ -137,8 +129,19 @@ public enum Exploration {
         var decisions = 0
         var choices = 0
         var trace: [String] = []
+        var runs = 0
+        let strategist = Strategist(schedule, options: options)
+        if let invalid = strategist.invalid {
+            var failure = ExplorationFailure(
+                kind: .divergence, run: 0, seed: 0, message: invalid.message, trace: [], schedule: "")
+            failure.strategy = strategist.description
+            return ExplorationResult(
+                runs: 0, decisions: 0, choices: 0, complete: false, failure: failure, lastTrace: [])
+        }
         for run in 0..<options.runs {
-            let controller = Controller(run: run, seed: schedule.seed(ofRun: run), options: options)
+            guard let (seed, strategy) = strategist.begin(run: run) else { break }
+            runs = run + 1
+            let controller = Controller(run: run, seed: seed, strategy: strategy, options: options)
             let world = World(controller: controller)
             _ = controller.spawn("main") { try await body(world) }
             controller.start()
@@ -152,17 +155,22 @@ public enum Exploration {
                 _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
             }
             controller.forgetParticipants()
+            controller.checkLeftover()
             let outcome = controller.outcome
+            strategist.end(strategy, choices: outcome.choices)
             decisions += outcome.decisions
             choices += outcome.choices
             trace = outcome.trace
-            if let failure = outcome.failure {
+            if var failure = outcome.failure {
+                failure.strategy = strategist.description
                 return ExplorationResult(
-                    runs: run + 1, decisions: decisions, choices: choices, failure: failure, lastTrace: trace)
+                    runs: run + 1, decisions: decisions, choices: choices, complete: false, failure: failure,
+                    lastTrace: trace)
             }
         }
         return ExplorationResult(
-            runs: options.runs, decisions: decisions, choices: choices, failure: nil, lastTrace: trace)
+            runs: runs, decisions: decisions, choices: choices, complete: strategist.complete, failure: nil,
+            lastTrace: trace)
     }
 
     /// Waits for the run to end; fails it as stalled when no decision is made for `stallLimit`.
@@ -186,22 +194,5 @@ public enum Exploration {
                 return
             }
         }
-    }
-}
-
-/// A deterministic generator (SplitMix64): the run's choices, from its seed.
-struct ScheduleRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

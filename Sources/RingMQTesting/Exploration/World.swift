@@ -60,8 +60,10 @@ public final class World: Sendable {
     }
 
     /// A scheduling point without a socket call: lets the scheduler run another participant
-    /// here (for shared state touched outside RingMQ, which the scheduler cannot see).
+    /// here (for shared state touched outside RingMQ, which the scheduler cannot see). Under
+    /// ``Schedule/pct(depth:seed:)`` the participant that yields also drops below all others.
     public func yield() {
+        controller.yielding()
         controller.point(SchedulePoint(call: "yield()", socket: nil))
     }
 }
