@@ -27,6 +27,8 @@ final class Controller: ScheduleController, @unchecked Sendable {
     let decisions = Atomic<Int>(0)
     /// Posted when the run is over: every participant done, or a failure.
     let over = Baton()
+    /// Posted each time nobody can run and the run waits for a resume from outside the world.
+    let awaitingOutside = Baton()
 
     struct State {
         var participants: [Participant] = []
@@ -38,6 +40,12 @@ final class Controller: ScheduleController, @unchecked Sendable {
         var now = Duration.zero
         var nextToken = 0
         var sleepers: [Int: Sleeper] = [:]
+        /// The participant (its id) that last called each socket (by port), for the deadlock
+        /// report's wait-for graph.
+        var lastUsers: [ObjectIdentifier: Int] = [:]
+        /// Nobody can run, no deadline is pending, and someone is suspended outside RingMQ:
+        /// the next job queued from outside the world makes the decision (``jobQueued()``).
+        var waitingElsewhere = false
     }
 
     struct Sleeper {
@@ -62,7 +70,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
     func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) -> Participant {
         // Strong captures: a thread that outlives its run (leaked after a stall) still asks.
         // The cycle through `participants` is broken by `forgetParticipants()`.
-        let executor = ParticipantExecutor(isStopped: { [self] in isStopped })
+        let executor = ParticipantExecutor(isStopped: { [self] in isStopped }, queued: { [self] in jobQueued() })
         let participant = state.withLock { state in
             let participant = Participant(
                 name: name, id: state.participants.count, executor: executor, controller: self)
@@ -71,7 +79,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
             return participant
         }
         executor.start { [self] in jobEnded(participant) }
-        participant.run(body)
+        // Inherited by the participant's task and what it starts: nested explorations and the
+        // Swift Testing glue find their run through it.
+        Controller.$current.withValue(self) { participant.run(body) }
         return participant
     }
 
@@ -81,7 +91,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
     }
 
     /// The participant whose thread is calling, if the run is controlled and it holds the turn.
-    private func caller() -> Participant? {
+    func caller() -> Participant? {
         guard !isStopped else { return nil }
         let me = pthread_self()
         return state.withLock { state in
@@ -114,9 +124,16 @@ final class Controller: ScheduleController, @unchecked Sendable {
     // MARK: - ScheduleController
 
     func point(_ point: SchedulePoint) {
-        guard let me = caller() else { return }
+        guard let me = caller() else {
+            usedFromOutside(point)
+            return
+        }
         state.withLock { state in
             me.phase = .point
+            if let socket = point.socket {
+                me.lastSocket = socket
+                state.lastUsers[socket.portIdentity] = me.id
+            }
             state.trace.append("\(me.name): \(point.description)")
         }
         handOff(from: me)
@@ -129,6 +146,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
         withoutActuallyEscaping(ready) { ready in
             state.withLock { state in
                 me.phase = .blocked(BlockedCall(word: word, key: key, reason: reason, ready: ready))
+                me.waitPeers = me.lastSocket?.waitPeers ?? []
                 state.trace.append("\(me.name): blocked: \(reason)")
             }
             handOff(from: me)
@@ -152,6 +170,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
         guard let me = caller() else { return }
         state.withLock { state in
             me.parkedReason = reason
+            me.waitPeers = me.lastSocket?.waitPeers ?? []
             state.trace.append("\(me.name): parked: \(reason)")
         }
     }
@@ -179,12 +198,14 @@ final class Controller: ScheduleController, @unchecked Sendable {
         case keep
         case switchTo(Participant)
         case advance([@Sendable () -> Void])
+        /// Nobody can run yet: a job queued from outside the world decides (``jobQueued()``).
+        case awaitOutside
         case end
     }
 
     /// Chooses who runs next once `me` (`nil`: nobody yet) has stopped; returns once `me` has
     /// the turn again, unless `waits` is `false` (it is done or the run ends).
-    private func handOff(from me: Participant?, waits: Bool = true) {
+    func handOff(from me: Participant?, waits: Bool = true) {
         while true {
             switch state.withLock({ decide(&$0, from: me) }) {
             case .keep:
@@ -195,6 +216,10 @@ final class Controller: ScheduleController, @unchecked Sendable {
                 return
             case .advance(let wakes):
                 for wake in wakes { wake() }
+            case .awaitOutside:
+                awaitingOutside.post()
+                if waits, let me { me.executor.baton.wait() }
+                return
             case .end:
                 stop()
                 return
@@ -214,6 +239,11 @@ final class Controller: ScheduleController, @unchecked Sendable {
         guard !runnable.isEmpty else {
             if state.participants.allSatisfy({ if case .done = $0.phase { true } else { false } }) { return .end }
             if let wakes = advance(&state) { return .advance(wakes) }
+            if state.participants.contains(where: isSuspendedElsewhere) {
+                state.waitingElsewhere = true
+                state.trace.append("nobody can run: waiting for a resume from outside the world")
+                return .awaitOutside
+            }
             state.failure = failure(state, .deadlock, deadlockReport(state))
             return .end
         }
@@ -252,20 +282,12 @@ final class Controller: ScheduleController, @unchecked Sendable {
         state.withLock { $0.participants = [] }
     }
 
-    /// Fails the run from outside (the driver's watchdog), unless it has already ended.
-    func fail(_ kind: ExplorationFailure.Kind, _ message: String) {
-        state.withLock { state in
-            if state.failure == nil { state.failure = failure(state, kind, message) }
-        }
-        stop()
-    }
-
     /// The run's outcome, once over: its failure if any, its decisions and choices, its trace.
     var outcome: (failure: ExplorationFailure?, decisions: Int, choices: Int, trace: [String]) {
         state.withLock { ($0.failure, $0.decisions, $0.choices, $0.trace) }
     }
 
-    private func failure(_ state: State, _ kind: ExplorationFailure.Kind, _ message: String) -> ExplorationFailure {
+    func failure(_ state: State, _ kind: ExplorationFailure.Kind, _ message: String) -> ExplorationFailure {
         ExplorationFailure(
             kind: kind, run: run, seed: seed, message: message,
             trace: Array(state.trace.suffix(options.traceLines)))

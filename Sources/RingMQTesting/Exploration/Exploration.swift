@@ -39,7 +39,9 @@ public struct ExplorationOptions: Sendable {
     /// The most scheduling decisions a run may take before it fails as a livelock.
     public var maxSteps: Int
     /// How long (real time) a participant may run without reaching a scheduling point before
-    /// the run fails as stalled: blocked outside RingMQ (a lock, a sleep, I/O).
+    /// the run fails as stalled: blocked outside RingMQ (a lock, a sleep, I/O). Also how long a
+    /// run in which nobody can run waits for a task suspended outside RingMQ to be resumed
+    /// from outside the world before it fails as a deadlock.
     public var stallLimit: Duration
     /// How many of the last trace lines a failure report shows.
     public var traceLines: Int
@@ -60,6 +62,9 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// A participant's body threw.
         case thrown
+        /// A Swift Testing expectation (`#expect`, `#require`) failed in a participant; the
+        /// message has its text and source location (see `explore` in RingMQTestingSwiftTesting).
+        case expectation
         /// Every participant blocked, with no timeout pending.
         case deadlock
         /// A RingMQ check failed (two participants in one socket, an invalid option).
@@ -68,6 +73,9 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
         case stall
         /// The run took more decisions than ``ExplorationOptions/maxSteps``.
         case stepBound
+        /// The world was used in a way it cannot control: a socket of the world used by a
+        /// thread or task it did not start, or an exploration inside a participant.
+        case misuse
     }
 
     /// What made the run fail.
@@ -107,7 +115,9 @@ public struct ExplorationResult: Sendable {
 /// interleaved at every socket call as the ``Schedule`` chooses, reproducibly.
 public enum Exploration {
     /// Runs `body` (the participant "main" of each run) up to ``ExplorationOptions/runs``
-    /// times, stopping at the first failure; see ``World``.
+    /// times, stopping at the first failure; see ``World``. Called inside a participant of
+    /// another exploration, it runs nothing, and both fail as
+    /// ``ExplorationFailure/Kind/misuse``.
     ///
     /// ```swift
     /// let result = await Exploration.run(.random(seed: 1), options: ExplorationOptions(runs: 50)) { world in
@@ -121,37 +131,24 @@ public enum Exploration {
         _ schedule: Schedule = .random(), options: ExplorationOptions = ExplorationOptions(),
         _ body: @escaping @Sendable (World) async throws -> Void
     ) async -> ExplorationResult {
-        // The driver blocks between runs: on a thread of its own, not one of the pool's.
-        await withCheckedContinuation { continuation in
-            // Detached: it resumes this task itself as its last act, so nobody is left to join it.
-            PeerThread {
-                continuation.resume(returning: drive(schedule, options, body))
-            }.detach()
-        }
-    }
-
-    private static func drive(
-        _ schedule: Schedule, _ options: ExplorationOptions,
-        _ body: @escaping @Sendable (World) async throws -> Void
-    ) -> ExplorationResult {
+        if let outer = Controller.current { return nested(in: outer, schedule) }
         var decisions = 0
         var choices = 0
         var trace: [String] = []
         for run in 0..<options.runs {
             let controller = Controller(run: run, seed: schedule.seed(ofRun: run), options: options)
             let world = World(controller: controller)
+            // Started from the caller's task, so that the participants inherit its task-locals
+            // (Swift Testing's issue handling and `Test.current`): each starts the next.
             _ = controller.spawn("main") { try await body(world) }
-            controller.start()
-            watch(controller, stallLimit: options.stallLimit)
-            // Wakes whatever still waits in RingMQ after a failure, so the threads can end.
-            world.context.terminate()
-            let participants = controller.state.withLock { $0.participants }
-            let clock = ContinuousClock()
-            let end = clock.now.advanced(by: .seconds(1))
-            for participant in participants {
-                _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
+            // The driver blocks until the run is over: on a thread of its own, not the pool's.
+            await withCheckedContinuation { continuation in
+                // Detached: it resumes this task as its last act, so nobody is left to join it.
+                PeerThread {
+                    drive(controller, world, options)
+                    continuation.resume()
+                }.detach()
             }
-            controller.forgetParticipants()
             let outcome = controller.outcome
             decisions += outcome.decisions
             choices += outcome.choices
@@ -165,6 +162,21 @@ public enum Exploration {
             runs: options.runs, decisions: decisions, choices: choices, failure: nil, lastTrace: trace)
     }
 
+    /// Gives the run its first turn, waits for its end, then ends what is left of it.
+    private static func drive(_ controller: Controller, _ world: World, _ options: ExplorationOptions) {
+        controller.start()
+        watch(controller, stallLimit: options.stallLimit)
+        // Wakes whatever still waits in RingMQ after a failure, so the threads can end.
+        world.context.terminate()
+        let participants = controller.state.withLock { $0.participants }
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .seconds(1))
+        for participant in participants {
+            _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
+        }
+        controller.forgetParticipants()
+    }
+
     /// Waits for the run to end; fails it as stalled when no decision is made for `stallLimit`.
     private static func watch(_ controller: Controller, stallLimit: Duration) {
         let clock = ContinuousClock()
@@ -176,13 +188,7 @@ public enum Exploration {
                 last = count
                 since = clock.now
             } else if since.duration(to: clock.now) >= stallLimit {
-                let running = controller.state.withLock { state in
-                    state.participants.first { if case .running = $0.phase { true } else { false } }?.name
-                }
-                controller.fail(
-                    .stall,
-                    "participant \(running ?? "?") has not reached a scheduling point for \(stallLimit); "
-                        + "controlled runs need every wait to go through RingMQ or world.yield()")
+                controller.failStalled(after: stallLimit)
                 return
             }
         }
