@@ -48,7 +48,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ringmq-bench",
-            dependencies: ["RingMQ"]
+            dependencies: ["RingMQ", "RingMQTesting"]
         ),
 
         // MARK: - Fuzzing

@@ -132,38 +132,52 @@ public enum Exploration {
         _ body: @escaping @Sendable (World) async throws -> Void
     ) async -> ExplorationResult {
         if let outer = Controller.current { return nested(in: outer, schedule) }
-        var decisions = 0
-        var choices = 0
-        var trace: [String] = []
+        var tally = Tally()
         for run in 0..<options.runs {
-            let controller = Controller(run: run, seed: schedule.seed(ofRun: run), options: options)
-            let world = World(controller: controller)
             // Started from the caller's task, so that the participants inherit its task-locals
             // (Swift Testing's issue handling and `Test.current`): each starts the next.
-            _ = controller.spawn("main") { try await body(world) }
+            let (controller, world) = begin(run, schedule, options, body)
             // The driver blocks until the run is over: on a thread of its own, not the pool's.
             await withCheckedContinuation { continuation in
                 // Detached: it resumes this task as its last act, so nobody is left to join it.
                 PeerThread {
-                    drive(controller, world, options)
+                    finish(controller, world, options)
                     continuation.resume()
                 }.detach()
             }
-            let outcome = controller.outcome
-            decisions += outcome.decisions
-            choices += outcome.choices
-            trace = outcome.trace
-            if let failure = outcome.failure {
-                return ExplorationResult(
-                    runs: run + 1, decisions: decisions, choices: choices, failure: failure, lastTrace: trace)
-            }
+            if let failed = tally.add(controller.outcome, run: run) { return failed }
         }
-        return ExplorationResult(
-            runs: options.runs, decisions: decisions, choices: choices, failure: nil, lastTrace: trace)
+        return tally.result(runs: options.runs)
+    }
+
+    /// The runs of the blocking form (``runBlocking(_:options:_:)``), on the calling thread.
+    static func drive(
+        _ schedule: Schedule, _ options: ExplorationOptions,
+        _ body: @escaping @Sendable (World) async throws -> Void
+    ) -> ExplorationResult {
+        if let outer = Controller.current { return nested(in: outer, schedule) }
+        var tally = Tally()
+        for run in 0..<options.runs {
+            let (controller, world) = begin(run, schedule, options, body)
+            finish(controller, world, options)
+            if let failed = tally.add(controller.outcome, run: run) { return failed }
+        }
+        return tally.result(runs: options.runs)
+    }
+
+    /// A fresh world for run `run`, its participant "main" started (it runs once given the turn).
+    private static func begin(
+        _ run: Int, _ schedule: Schedule, _ options: ExplorationOptions,
+        _ body: @escaping @Sendable (World) async throws -> Void
+    ) -> (Controller, World) {
+        let controller = Controller(run: run, seed: schedule.seed(ofRun: run), options: options)
+        let world = World(controller: controller)
+        _ = controller.spawn("main") { try await body(world) }
+        return (controller, world)
     }
 
     /// Gives the run its first turn, waits for its end, then ends what is left of it.
-    private static func drive(_ controller: Controller, _ world: World, _ options: ExplorationOptions) {
+    private static func finish(_ controller: Controller, _ world: World, _ options: ExplorationOptions) {
         controller.start()
         watch(controller, stallLimit: options.stallLimit)
         // Wakes whatever still waits in RingMQ after a failure, so the threads can end.
@@ -192,6 +206,30 @@ public enum Exploration {
                 return
             }
         }
+    }
+}
+
+/// The runs' outcomes summed into the exploration's result.
+private struct Tally {
+    var decisions = 0
+    var choices = 0
+    var trace: [String] = []
+
+    /// Adds run `run`'s outcome; the exploration's result if that run failed (it stops there).
+    mutating func add(
+        _ outcome: (failure: ExplorationFailure?, decisions: Int, choices: Int, trace: [String]), run: Int
+    ) -> ExplorationResult? {
+        decisions += outcome.decisions
+        choices += outcome.choices
+        trace = outcome.trace
+        guard outcome.failure != nil else { return nil }
+        return ExplorationResult(
+            runs: run + 1, decisions: decisions, choices: choices, failure: outcome.failure, lastTrace: trace)
+    }
+
+    /// The result once every run has passed.
+    func result(runs: Int) -> ExplorationResult {
+        ExplorationResult(runs: runs, decisions: decisions, choices: choices, failure: nil, lastTrace: trace)
     }
 }
 

@@ -77,6 +77,22 @@ import Testing
         #expect(innerRuns.load(ordering: .relaxed) == 0)
     }
 
+    /// The blocking form called from a thread participant is caught the same way.
+    @Test func aBlockingExplorationNestedInAThreadParticipantFailsBoth() async throws {
+        let inner = Locked<ExplorationResult?>(nil)
+        let result = await Exploration.run(.random(seed: 1), options: ExplorationOptions(runs: 3)) { world in
+            try await world.thread("nester") {
+                let nested = Exploration.runBlocking(.random(seed: 9), options: ExplorationOptions(runs: 2)) { _ in }
+                inner.withLock { $0 = nested }
+            }.join()
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .misuse)
+        #expect(failure.message.hasPrefix("exploration nested in exploration: "), "\(failure.message)")
+        #expect(inner.withLock { $0 }?.failure?.kind == .misuse)
+        #expect(inner.withLock { $0 }?.runs == 0)
+    }
+
     /// A participant that blocks on a pthread mutex another holds (a wait the scheduler cannot
     /// see) stalls the run: after the stall limit it fails, naming the participant, the limit,
     /// and its last step. Once control stops, the holder unlocks and both threads end.
