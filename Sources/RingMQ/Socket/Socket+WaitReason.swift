@@ -44,6 +44,27 @@ extension Socket {
             : "its turn to receive (\(queued) queued, but not for this call)"
     }
 
+    /// The peers whose calls could end the call in progress, by their ports' identities: those
+    /// it may send to (a send), or receive from (a receive); none for other calls. A controlled
+    /// run draws its deadlock report's wait-for graph from them, with ``portIdentity``.
+    package var waitPeers: [ObjectIdentifier] {
+        let attachments = core.pointee.attachments
+        let peers: [SocketPort]
+        switch Operation(rawValue: activity.pointee.load(ordering: .relaxed)) {
+        case .send, .trySend:
+            peers = attachments.filter { !$0.peerGone && $0.outbound != nil }.compactMap(\.peer)
+        case .receive, .tryReceive:
+            peers = attachments.filter { $0.inbound != nil }.compactMap(\.peer)
+        default:
+            peers = []
+        }
+        return peers.map(ObjectIdentifier.init)
+    }
+
+    /// The socket's identity as its peers' ``waitPeers`` name it: its port's, the part of a
+    /// socket that its peers hold.
+    package var portIdentity: ObjectIdentifier { ObjectIdentifier(port) }
+
     private var peerlessState: String {
         let endpoints = (core.pointee.bound.map(\.description) + core.pointee.connected.map(\.description)).sorted()
         return endpoints.isEmpty ? "no endpoint" : "no peer connected on \(endpoints.joined(separator: ", "))"

@@ -46,6 +46,12 @@ package struct SchedulePoint {
         self.socket = socket
     }
 
+    /// "PULL socket (bound to inproc://tasks)": the socket called, if any, for reports. Read by
+    /// the caller, which is the socket's user at the point.
+    package var socketDescription: String? {
+        socket?.endpointDescription
+    }
+
     /// "receive() on a PULL socket (bound to inproc://tasks)", for traces.
     package var description: String {
         guard let socket else { return call }

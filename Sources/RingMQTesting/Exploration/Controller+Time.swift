@@ -58,6 +58,46 @@ extension Controller {
                 lines.append("  \(participant.name): running")
             }
         }
+        if let cycle = waitForCycle(state) {
+            lines.append("  cycle: " + cycle.map(\.name).joined(separator: " → "))
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The first cycle of the wait-for graph, its first participant repeated at its end: an
+    /// edge goes from a participant blocked in (or parked on) a send or receive to the last
+    /// user of each peer socket that could end its wait. Searched from each participant in
+    /// spawn order, following edges in spawn order, so the same deadlock prints the same.
+    private func waitForCycle(_ state: State) -> [Participant]? {
+        let participants = state.participants
+        let edges = participants.map { participant -> [Int] in
+            let waiting: Bool
+            switch participant.phase {
+            case .blocked: waiting = true
+            case .idle: waiting = participant.parkedReason != nil
+            default: waiting = false
+            }
+            guard waiting else { return [] }
+            return Set(participant.waitPeers.compactMap { state.lastUsers[$0] }).sorted()
+        }
+        for start in participants.indices {
+            // Depth-first from `start`, back to it; `seen` keeps the search linear per start.
+            var path = [start]
+            var seen: Set<Int> = [start]
+            var next = [edges[start].makeIterator()]
+            while let last = next.indices.last {
+                guard let target = next[last].next() else {
+                    next.removeLast()
+                    path.removeLast()
+                    continue
+                }
+                if target == start { return (path + [start]).map { participants[$0] } }
+                if target > start, seen.insert(target).inserted {
+                    path.append(target)
+                    next.append(edges[target].makeIterator())
+                }
+            }
+        }
+        return nil
     }
 }

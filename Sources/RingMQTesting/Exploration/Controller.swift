@@ -27,6 +27,8 @@ final class Controller: ScheduleController, @unchecked Sendable {
     let decisions = Atomic<Int>(0)
     /// Posted when the run is over: every participant done, or a failure.
     let over = Baton()
+    /// Posted each time nobody can run and the run waits for a resume from outside the world.
+    let awaitingOutside = Baton()
 
     struct State {
         var participants: [Participant] = []
@@ -42,6 +44,12 @@ final class Controller: ScheduleController, @unchecked Sendable {
         var now = Duration.zero
         var nextToken = 0
         var sleepers: [Int: Sleeper] = [:]
+        /// The participant (its id) that last called each socket (by port), for the deadlock
+        /// report's wait-for graph.
+        var lastUsers: [ObjectIdentifier: Int] = [:]
+        /// Nobody can run, no deadline is pending, and someone is suspended outside RingMQ:
+        /// the next job queued from outside the world makes the decision (``jobQueued()``).
+        var waitingElsewhere = false
     }
 
     struct Sleeper {
@@ -66,7 +74,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
     func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) -> Participant {
         // Strong captures: a thread that outlives its run (leaked after a stall) still asks.
         // The cycle through `participants` is broken by `forgetParticipants()`.
-        let executor = ParticipantExecutor(isStopped: { [self] in isStopped })
+        let executor = ParticipantExecutor(isStopped: { [self] in isStopped }, queued: { [self] in jobQueued() })
         let participant = state.withLock { state in
             let participant = Participant(
                 name: name, id: state.participants.count, executor: executor, controller: self)
@@ -76,7 +84,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
             return participant
         }
         executor.start { [self] in jobEnded(participant) }
-        participant.run(body)
+        // Inherited by the participant's task and what it starts: nested explorations and the
+        // Swift Testing glue find their run through it.
+        Controller.$current.withValue(self) { participant.run(body) }
         return participant
     }
 
@@ -86,7 +96,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
     }
 
     /// The participant whose thread is calling, if the run is controlled and it holds the turn.
-    private func caller() -> Participant? {
+    func caller() -> Participant? {
         guard !isStopped else { return nil }
         let me = pthread_self()
         return state.withLock { state in
@@ -119,9 +129,16 @@ final class Controller: ScheduleController, @unchecked Sendable {
     // MARK: - ScheduleController
 
     func point(_ point: SchedulePoint) {
-        guard let me = caller() else { return }
+        guard let me = caller() else {
+            usedFromOutside(point)
+            return
+        }
         state.withLock { state in
             me.phase = .point
+            if let socket = point.socket {
+                me.lastSocket = socket
+                state.lastUsers[socket.portIdentity] = me.id
+            }
             state.trace.append("\(me.name): \(point.description)")
         }
         handOff(from: me)
@@ -134,6 +151,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
         withoutActuallyEscaping(ready) { ready in
             state.withLock { state in
                 me.phase = .blocked(BlockedCall(word: word, key: key, reason: reason, ready: ready))
+                me.waitPeers = me.lastSocket?.waitPeers ?? []
                 state.trace.append("\(me.name): blocked: \(reason)")
             }
             handOff(from: me)
@@ -163,6 +181,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
         guard let me = caller() else { return }
         state.withLock { state in
             me.parkedReason = reason
+            me.waitPeers = me.lastSocket?.waitPeers ?? []
             state.trace.append("\(me.name): parked: \(reason)")
         }
     }
@@ -188,78 +207,6 @@ final class Controller: ScheduleController, @unchecked Sendable {
         }
     }
 
-    // MARK: - Deciding
-
-    private enum Next {
-        case keep
-        case switchTo(Participant)
-        case advance([@Sendable () -> Void])
-        case end
-    }
-
-    /// Chooses who runs next once `me` (`nil`: nobody yet) has stopped; returns once `me` has
-    /// the turn again, unless `waits` is `false` (it is done or the run ends).
-    private func handOff(from me: Participant?, waits: Bool = true) {
-        while true {
-            switch state.withLock({ decide(&$0, from: me) }) {
-            case .keep:
-                return
-            case .switchTo(let next):
-                next.executor.baton.post()
-                if waits, let me { me.executor.baton.wait() }
-                return
-            case .advance(let wakes):
-                for wake in wakes { wake() }
-            case .end:
-                stop()
-                return
-            }
-        }
-    }
-
-    private func decide(_ state: inout State, from me: Participant?) -> Next {
-        state.decisions += 1
-        decisions.add(1, ordering: .relaxed)
-        if state.failure != nil { return .end }
-        if state.decisions > options.maxSteps {
-            state.failure = failure(state, .stepBound, "no end after \(options.maxSteps) decisions (a livelock?)")
-            return .end
-        }
-        let runnable = state.participants.filter(isRunnable)
-        guard !runnable.isEmpty else {
-            if state.participants.allSatisfy({ if case .done = $0.phase { true } else { false } }) { return .end }
-            if let wakes = advance(&state) { return .advance(wakes) }
-            state.failure = failure(state, .deadlock, deadlockReport(state))
-            return .end
-        }
-        var index = 0
-        if runnable.count > 1 {
-            state.choices += 1
-            switch state.strategy.choose(among: runnable, current: me, decision: state.decisions) {
-            case .index(let chosen):
-                index = chosen
-                state.code.append(ScheduleCode.Step(choice: chosen, count: runnable.count))
-            case .diverged(let message):
-                state.failure = failure(state, .divergence, message)
-                return .end
-            }
-        }
-        let next = runnable[index]
-        next.phase = .running
-        next.parkedReason = nil
-        if next !== me { state.trace.append("→ \(next.name)") }
-        return next === me ? .keep : .switchTo(next)
-    }
-
-    private func isRunnable(_ participant: Participant) -> Bool {
-        switch participant.phase {
-        case .starting, .idle: participant.executor.hasJobs
-        case .point: true
-        case .blocked(let call): call.canEnd
-        case .running, .done: false
-        }
-    }
-
     /// Ends control: every participant goes on by itself (the driver then terminates the
     /// context, which wakes what still waits), and the driver learns the run is over.
     func stop() {
@@ -272,14 +219,6 @@ final class Controller: ScheduleController, @unchecked Sendable {
     /// back to the controller.
     func forgetParticipants() {
         state.withLock { $0.participants = [] }
-    }
-
-    /// Fails the run from outside (the driver's watchdog), unless it has already ended.
-    func fail(_ kind: ExplorationFailure.Kind, _ message: String) {
-        state.withLock { state in
-            if state.failure == nil { state.failure = failure(state, kind, message) }
-        }
-        stop()
     }
 
     /// The run's outcome, once over: its failure if any, its decisions and choices, its trace.

@@ -8,7 +8,9 @@ public struct ExplorationOptions: Sendable {
     /// The most scheduling decisions a run may take before it fails as a livelock.
     public var maxSteps: Int
     /// How long (real time) a participant may run without reaching a scheduling point before
-    /// the run fails as stalled: blocked outside RingMQ (a lock, a sleep, I/O).
+    /// the run fails as stalled: blocked outside RingMQ (a lock, a sleep, I/O). Also how long a
+    /// run in which nobody can run waits for a task suspended outside RingMQ to be resumed
+    /// from outside the world before it fails as a deadlock.
     public var stallLimit: Duration
     /// How many of the last trace lines a failure report shows.
     public var traceLines: Int
@@ -29,6 +31,9 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// A participant's body threw.
         case thrown
+        /// A Swift Testing expectation (`#expect`, `#require`) failed in a participant; the
+        /// message has its text and source location (see `explore` in RingMQTestingSwiftTesting).
+        case expectation
         /// Every participant blocked, with no timeout pending.
         case deadlock
         /// A RingMQ check failed (two participants in one socket, an invalid option).
@@ -41,6 +46,9 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
         /// count of participants could run at a choice, or the run needed more or fewer choices
         /// than recorded. Also a schedule code that cannot be read.
         case divergence
+        /// The world was used in a way it cannot control: a socket of the world used by a
+        /// thread or task it did not start, or an exploration inside a participant.
+        case misuse
     }
 
     /// What made the run fail.
@@ -99,7 +107,9 @@ public struct ExplorationResult: Sendable {
 /// interleaved at every socket call as the ``Schedule`` chooses, reproducibly.
 public enum Exploration {
     /// Runs `body` (the participant "main" of each run) up to ``ExplorationOptions/runs``
-    /// times, stopping at the first failure; see ``World``.
+    /// times, stopping at the first failure; see ``World``. Called inside a participant of
+    /// another exploration, it runs nothing, and both fail as
+    /// ``ExplorationFailure/Kind/misuse``.
     ///
     /// ```swift
     /// let result = await Exploration.run(.random(seed: 1), options: ExplorationOptions(runs: 50)) { world in
@@ -113,64 +123,79 @@ public enum Exploration {
         _ schedule: Schedule = .random(), options: ExplorationOptions = ExplorationOptions(),
         _ body: @escaping @Sendable (World) async throws -> Void
     ) async -> ExplorationResult {
-        // The driver blocks between runs: on a thread of its own, not one of the pool's.
-        await withCheckedContinuation { continuation in
-            // Detached: it resumes this task itself as its last act, so nobody is left to join it.
-            PeerThread {
-                continuation.resume(returning: drive(schedule, options, body))
-            }.detach()
+        if let outer = Controller.current { return nested(in: outer, schedule) }
+        let strategist = Strategist(schedule, options: options)
+        if let invalid = strategist.invalid { return unreadable(invalid, strategist) }
+        var tally = Tally(strategist: strategist)
+        for run in 0..<options.runs {
+            guard let (seed, strategy) = strategist.begin(run: run) else { break }
+            // Started from the caller's task, so that the participants inherit its task-locals
+            // (Swift Testing's issue handling and `Test.current`): each starts the next.
+            let (controller, world) = begin(run, seed, strategy, options, body)
+            // The driver blocks until the run is over: on a thread of its own, not the pool's.
+            await withCheckedContinuation { continuation in
+                // Detached: it resumes this task as its last act, so nobody is left to join it.
+                PeerThread {
+                    finish(controller, world, options)
+                    continuation.resume()
+                }.detach()
+            }
+            if let failed = tally.add(controller, strategy, run: run) { return failed }
         }
+        return tally.result()
     }
 
+    /// The runs of the blocking form (``runBlocking(_:options:_:)``), on the calling thread.
     static func drive(
         _ schedule: Schedule, _ options: ExplorationOptions,
         _ body: @escaping @Sendable (World) async throws -> Void
     ) -> ExplorationResult {
-        var decisions = 0
-        var choices = 0
-        var trace: [String] = []
-        var runs = 0
+        if let outer = Controller.current { return nested(in: outer, schedule) }
         let strategist = Strategist(schedule, options: options)
-        if let invalid = strategist.invalid {
-            var failure = ExplorationFailure(
-                kind: .divergence, run: 0, seed: 0, message: invalid.message, trace: [], schedule: "")
-            failure.strategy = strategist.description
-            return ExplorationResult(
-                runs: 0, decisions: 0, choices: 0, complete: false, failure: failure, lastTrace: [])
-        }
+        if let invalid = strategist.invalid { return unreadable(invalid, strategist) }
+        var tally = Tally(strategist: strategist)
         for run in 0..<options.runs {
             guard let (seed, strategy) = strategist.begin(run: run) else { break }
-            runs = run + 1
-            let controller = Controller(run: run, seed: seed, strategy: strategy, options: options)
-            let world = World(controller: controller)
-            _ = controller.spawn("main") { try await body(world) }
-            controller.start()
-            watch(controller, stallLimit: options.stallLimit)
-            // Wakes whatever still waits in RingMQ after a failure, so the threads can end.
-            world.context.terminate()
-            let participants = controller.state.withLock { $0.participants }
-            let clock = ContinuousClock()
-            let end = clock.now.advanced(by: .seconds(1))
-            for participant in participants {
-                _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
-            }
-            controller.forgetParticipants()
-            controller.checkLeftover()
-            let outcome = controller.outcome
-            strategist.end(strategy, choices: outcome.choices)
-            decisions += outcome.decisions
-            choices += outcome.choices
-            trace = outcome.trace
-            if var failure = outcome.failure {
-                failure.strategy = strategist.description
-                return ExplorationResult(
-                    runs: run + 1, decisions: decisions, choices: choices, complete: false, failure: failure,
-                    lastTrace: trace)
-            }
+            let (controller, world) = begin(run, seed, strategy, options, body)
+            finish(controller, world, options)
+            if let failed = tally.add(controller, strategy, run: run) { return failed }
         }
-        return ExplorationResult(
-            runs: runs, decisions: decisions, choices: choices, complete: strategist.complete, failure: nil,
-            lastTrace: trace)
+        return tally.result()
+    }
+
+    /// A replayed schedule code that cannot be read: the exploration fails before any run.
+    private static func unreadable(_ invalid: ScheduleCodeError, _ strategist: Strategist) -> ExplorationResult {
+        var failure = ExplorationFailure(
+            kind: .divergence, run: 0, seed: 0, message: invalid.message, trace: [], schedule: "")
+        failure.strategy = strategist.description
+        return ExplorationResult(runs: 0, decisions: 0, choices: 0, complete: false, failure: failure, lastTrace: [])
+    }
+
+    /// A fresh world for run `run`, its participant "main" started (it runs once given the turn).
+    private static func begin(
+        _ run: Int, _ seed: UInt64, _ strategy: any RunStrategy, _ options: ExplorationOptions,
+        _ body: @escaping @Sendable (World) async throws -> Void
+    ) -> (Controller, World) {
+        let controller = Controller(run: run, seed: seed, strategy: strategy, options: options)
+        let world = World(controller: controller)
+        _ = controller.spawn("main") { try await body(world) }
+        return (controller, world)
+    }
+
+    /// Gives the run its first turn, waits for its end, then ends what is left of it.
+    private static func finish(_ controller: Controller, _ world: World, _ options: ExplorationOptions) {
+        controller.start()
+        watch(controller, stallLimit: options.stallLimit)
+        // Wakes whatever still waits in RingMQ after a failure, so the threads can end.
+        world.context.terminate()
+        let participants = controller.state.withLock { $0.participants }
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .seconds(1))
+        for participant in participants {
+            _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
+        }
+        controller.forgetParticipants()
+        controller.checkLeftover()
     }
 
     /// Waits for the run to end; fails it as stalled when no decision is made for `stallLimit`.
@@ -184,15 +209,40 @@ public enum Exploration {
                 last = count
                 since = clock.now
             } else if since.duration(to: clock.now) >= stallLimit {
-                let running = controller.state.withLock { state in
-                    state.participants.first { if case .running = $0.phase { true } else { false } }?.name
-                }
-                controller.fail(
-                    .stall,
-                    "participant \(running ?? "?") has not reached a scheduling point for \(stallLimit); "
-                        + "controlled runs need every wait to go through RingMQ or world.yield()")
+                controller.failStalled(after: stallLimit)
                 return
             }
         }
+    }
+}
+
+/// The runs' outcomes summed into the exploration's result.
+private struct Tally {
+    let strategist: Strategist
+    var runs = 0
+    var decisions = 0
+    var choices = 0
+    var trace: [String] = []
+
+    /// Adds run `run`'s outcome (and tells the strategist how it went); the exploration's
+    /// result if that run failed (it stops there).
+    mutating func add(_ controller: Controller, _ strategy: any RunStrategy, run: Int) -> ExplorationResult? {
+        let outcome = controller.outcome
+        strategist.end(strategy, choices: outcome.choices)
+        runs = run + 1
+        decisions += outcome.decisions
+        choices += outcome.choices
+        trace = outcome.trace
+        guard var failure = outcome.failure else { return nil }
+        failure.strategy = strategist.description
+        return ExplorationResult(
+            runs: runs, decisions: decisions, choices: choices, complete: false, failure: failure, lastTrace: trace)
+    }
+
+    /// The result once every run has passed.
+    func result() -> ExplorationResult {
+        ExplorationResult(
+            runs: runs, decisions: decisions, choices: choices, complete: strategist.complete, failure: nil,
+            lastTrace: trace)
     }
 }

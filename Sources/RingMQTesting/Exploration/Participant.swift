@@ -5,8 +5,8 @@ import Synchronization
 /// ``World/task(_:_:)``: the scheduler lets one participant run at a time and chooses the next
 /// at every socket call.
 public final class Participant: @unchecked Sendable {
-    // @unchecked Sendable: `phase` and `parkedReason` are read and written only under the
-    // controller's lock; `task` is set by `spawn` before the participant is shared; `error`
+    // @unchecked Sendable: `phase`, `parkedReason`, `lastSocket` and `waitPeers` are read and
+    // written only under the controller's lock; `task` is set by `spawn` before the participant is shared; `error`
     // is behind its lock; the rest is immutable or atomic.
 
     /// The name given when it was started, used in traces and reports.
@@ -21,6 +21,10 @@ public final class Participant: @unchecked Sendable {
     var phase = Phase.starting
     /// What a task parked in RingMQ waits for, from its last park.
     var parkedReason: String?
+    /// The socket of its last call (weak: the run must not keep a socket open).
+    weak var lastSocket: Socket?
+    /// The peers (ports) that could end its current wait, from its last block or park.
+    var waitPeers: [ObjectIdentifier] = []
     /// Set once its body has returned or thrown.
     let finished = Atomic<Bool>(false)
     private let error = Locked<(any Error)?>(nil)

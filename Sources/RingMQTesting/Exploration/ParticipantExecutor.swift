@@ -28,6 +28,9 @@ final class ParticipantExecutor: TaskExecutor, @unchecked Sendable {
     private var peer: PeerThread?
     /// Whether the run has stopped controlling: jobs then run as they come.
     private let isStopped: @Sendable () -> Bool
+    /// Told of every job queued while controlled: a job queued from outside the world may be
+    /// what the controller waits for.
+    private let queued: @Sendable () -> Void
 
     private struct JobQueue {
         var items: [UnownedJob] = []
@@ -45,8 +48,9 @@ final class ParticipantExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    init(isStopped: @escaping @Sendable () -> Bool) {
+    init(isStopped: @escaping @Sendable () -> Bool, queued: @escaping @Sendable () -> Void) {
         self.isStopped = isStopped
+        self.queued = queued
     }
 
     /// Starts the thread: it waits for its first turn, then runs jobs; after each, `jobEnded`
@@ -83,8 +87,9 @@ final class ParticipantExecutor: TaskExecutor, @unchecked Sendable {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         jobs.withLock { $0.items.append(job) }
-        // Controlled: the controller sees the job when it next decides. Stopped: run it now.
-        if isStopped() { baton.post() }
+        // Controlled: the controller sees the job when it next decides (or now, if it waits for
+        // one from outside the world). Stopped: run it now.
+        if isStopped() { baton.post() } else { queued() }
     }
 
     /// Joins the thread if it has ended within `limit` (real time); `false`: leaked.

@@ -48,7 +48,9 @@ public final class World: Sendable {
     /// Starts a participant that runs `body` as a task on an executor the scheduler controls,
     /// so that it is paused at every socket call and every suspension.
     ///
-    /// A `Task {}` made inside a participant is not controlled; start it with this instead.
+    /// A `Task {}` made inside a participant is not controlled (its first call on a socket of
+    /// the world fails the run as ``ExplorationFailure/Kind/misuse``); start it with this
+    /// instead.
     ///
     /// - Parameters:
     ///   - name: the participant's name in traces and reports.
@@ -57,6 +59,13 @@ public final class World: Sendable {
     @discardableResult
     public func task(_ name: String, _ body: @escaping @Sendable () async throws -> Void) -> Participant {
         controller.spawn(name, body)
+    }
+
+    /// Waits (real time, up to `limit`) until nobody in the run can run and it waits for a
+    /// resume from outside the world; `false` if that did not happen in time. For tests of
+    /// that wait, from a thread the world did not start.
+    package func waitUntilAwaitingOutside(within limit: Duration) -> Bool {
+        controller.awaitingOutside.wait(timeout: limit)
     }
 
     /// A scheduling point without a socket call: lets the scheduler run another participant

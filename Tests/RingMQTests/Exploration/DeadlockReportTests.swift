@@ -4,7 +4,7 @@ import Testing
 
 /// Deadlocks and stalls in a controlled run (issue 16, items 4 and 6): reported at once, naming
 /// each participant and the call it is blocked in with what that call waits for; never hung.
-@Suite struct DeadlockReportTests {
+@Suite(.runsAlone) struct DeadlockReportTests {
     /// Two threads that each receive before they send: both block in receive, and main waits
     /// for them. The report names both receives and main's join.
     @Test func bothReceivesOfACycleAreNamed() async throws {
@@ -33,6 +33,57 @@ import Testing
             #expect(failure.message.contains(line), "\(failure.message)")
         }
         #expect(failure.message.contains("main: finished") || failure.message.contains("main: waits for"))
+        #expect(failure.message.hasSuffix("\n  cycle: pinger → ponger → pinger"), "\(failure.message)")
+    }
+
+    /// A cycle of PUSH/PULL pairs with high-water marks of 1, each side sending before it
+    /// receives: both sends block on full pipes. The report names both sends and the cycle,
+    /// which goes from each blocked send to the participant that last used the peer socket.
+    @Test func aCycleOfTwoFullSendsIsNamedAsACycle() async throws {
+        let result = await Exploration.run(.random(seed: 6), options: ExplorationOptions(runs: 10)) { world in
+            for (name, mine, theirs) in [("pinger", "a", "b"), ("ponger", "b", "a")] {
+                world.thread(name) {
+                    let pull = try world.context.socket(.pull)
+                    pull.receiveHighWaterMark = 1
+                    try pull.bind("inproc://\(mine)")
+                    let push = try world.context.socket(.push)
+                    push.sendHighWaterMark = 1
+                    try push.connect("inproc://\(theirs)")
+                    for index in 0..<5 { try push.send(Message("\(index)")) }
+                    _ = try pull.receive()
+                }
+            }
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .deadlock)
+        for (name, theirs) in [("pinger", "b"), ("ponger", "a")] {
+            let line =
+                "  \(name): send(_:) on a PUSH socket (connected to inproc://\(theirs)) waits for room on the pipe to "
+                + "inproc://\(theirs) (full:"
+            #expect(failure.message.contains(line), "\(failure.message)")
+        }
+        #expect(failure.message.hasSuffix("\n  cycle: pinger → ponger → pinger"), "\(failure.message)")
+    }
+
+    /// A participant blocked on one that is not blocked back is no cycle: a sender on a full
+    /// pipe whose reader waits for main (which waits for it) has no cycle line.
+    @Test func aChainWithoutACycleHasNoCycleLine() async throws {
+        let result = await Exploration.run(.random(seed: 4), options: ExplorationOptions(runs: 10)) { world in
+            let pull = try world.context.socket(.pull)
+            pull.receiveHighWaterMark = 1
+            try pull.bind("inproc://chain")
+            let worker = world.thread("worker") {
+                let push = try world.context.socket(.push)
+                push.sendHighWaterMark = 1
+                try push.connect("inproc://chain")
+                for index in 0..<5 { try push.send(Message("\(index)")) }
+            }
+            try await worker.join()
+            withExtendedLifetime(pull) {}
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .deadlock)
+        #expect(!failure.message.contains("cycle:"), "\(failure.message)")
     }
 
     /// A sender that fills the pipe nobody reads, with high-water marks of 1, while main waits
