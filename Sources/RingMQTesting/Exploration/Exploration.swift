@@ -47,7 +47,8 @@ public struct ExplorationFailure: Error, Sendable, CustomStringConvertible {
         /// than recorded. Also a schedule code that cannot be read.
         case divergence
         /// The world was used in a way it cannot control: a socket of the world used by a
-        /// thread or task it did not start, or an exploration inside a participant.
+        /// thread or task it did not start, or an exploration inside a participant. Also a
+        /// schedule given a value it cannot run with (`.pct(depth: 0)`), before any run.
         case misuse
     }
 
@@ -163,10 +164,13 @@ public enum Exploration {
         return tally.result()
     }
 
-    /// A replayed schedule code that cannot be read: the exploration fails before any run.
-    private static func unreadable(_ invalid: ScheduleCodeError, _ strategist: Strategist) -> ExplorationResult {
+    /// A schedule that cannot run (a replay code that cannot be read, a depth or bound out of
+    /// range): the exploration fails before any run.
+    private static func unreadable(
+        _ invalid: (kind: ExplorationFailure.Kind, message: String), _ strategist: Strategist
+    ) -> ExplorationResult {
         var failure = ExplorationFailure(
-            kind: .divergence, run: 0, seed: 0, message: invalid.message, trace: [], schedule: "")
+            kind: invalid.kind, run: 0, seed: 0, message: invalid.message, trace: [], schedule: "")
         failure.strategy = strategist.description
         return ExplorationResult(runs: 0, decisions: 0, choices: 0, complete: false, failure: failure, lastTrace: [])
     }

@@ -54,12 +54,11 @@ public struct Schedule: Sendable, CustomStringConvertible {
     ///   a polling loop at the top priority does not starve the others for ever.
     ///
     /// - Parameters:
-    ///   - depth: the bug depth to aim at, 1 or more (1: no change points).
+    ///   - depth: the bug depth to aim at, 1 or more (1: no change points). Less than 1 fails
+    ///     the exploration before any run, as ``ExplorationFailure/Kind/misuse``.
     ///   - seed: the seed every run draws its priorities and change points from.
     public static func pct(depth: Int = 3, seed: UInt64 = 0) -> Schedule {
-        precondition(
-            depth >= 1, "pct(depth:) needs a depth of 1 or more (the ordering constraints a bug needs), not \(depth)")
-        return Schedule(kind: .pct(depth: depth, seed: seed))
+        Schedule(kind: .pct(depth: depth, seed: seed))
     }
 
     /// Every schedule, depth first: each run follows the previous one up to its last choice
@@ -70,10 +69,10 @@ public struct Schedule: Sendable, CustomStringConvertible {
     ///
     /// - Parameter maxSteps: how many choices of a run branch. Past them the participant that
     ///   was running goes on if it can (else the lowest id): that adds no schedules, so the
-    ///   search ends, and bugs that need a late switch are not searched for.
+    ///   search ends, and bugs that need a late switch are not searched for. Less than 0 fails
+    ///   the exploration before any run, as ``ExplorationFailure/Kind/misuse``.
     public static func exhaustive(maxSteps: Int = 12) -> Schedule {
-        precondition(maxSteps >= 0, "exhaustive(maxSteps:) needs a count of choices, 0 or more, not \(maxSteps)")
-        return Schedule(kind: .exhaustive(maxSteps: maxSteps))
+        Schedule(kind: .exhaustive(maxSteps: maxSteps))
     }
 
     /// Runs once, making the choices that `code` records: the schedule code a failed run's

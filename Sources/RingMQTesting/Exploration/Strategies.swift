@@ -193,8 +193,9 @@ final class Strategist {
     let schedule: Schedule
     /// How a report names the strategy, with the override if there is one.
     let description: String
-    /// Why the schedule cannot run at all (a replay code that cannot be read).
-    private(set) var invalid: ScheduleCodeError?
+    /// Why the schedule cannot run at all, and as what the exploration then fails: a replay
+    /// code that cannot be read (a divergence), a PCT depth or search bound out of range.
+    private(set) var invalid: (kind: ExplorationFailure.Kind, message: String)?
     /// Every schedule the strategy covers has been run.
     private(set) var complete = false
     private let options: ExplorationOptions
@@ -209,8 +210,23 @@ final class Strategist {
         description =
             overridden
             ? "\(schedule) from \(Schedule.environmentVariable), instead of \(requested)" : schedule.description
-        if case .replay(let text) = schedule.kind {
-            do { code = try ScheduleCode(text) } catch { invalid = error }
+        switch schedule.kind {
+        case .replay(let text):
+            do { code = try ScheduleCode(text) } catch { invalid = (.divergence, error.message) }
+        case .pct(let depth, _) where depth < 1:
+            invalid = (
+                .misuse,
+                "\(schedule) cannot run: the depth is how many ordering constraints the bugs sought need, "
+                    + "1 or more; try .pct(depth: 2) or .pct(depth: 3)"
+            )
+        case .exhaustive(let maxSteps) where maxSteps < 0:
+            invalid = (
+                .misuse,
+                "\(schedule) cannot run: maxSteps is how many choices of a run branch, 0 or more; "
+                    + "try .exhaustive(maxSteps: 12)"
+            )
+        default:
+            break
         }
     }
 

@@ -92,6 +92,24 @@ import Testing
 
     /// A lost update that needs both workers to read before either writes: the search finds it
     /// in the first few schedules, and its code replays it.
+    /// A strategy given a value it cannot run with fails the exploration before any run, as
+    /// misuse, saying what the value means and what to use; the body never runs.
+    @Test(arguments: [
+        (Schedule.pct(depth: 0, seed: 1), "pct(depth: 0, seed: 1) cannot run: the depth is"),
+        (Schedule.exhaustive(maxSteps: -1), "exhaustive(maxSteps: -1) cannot run: maxSteps is"),
+    ])
+    func aScheduleOutOfRangeFailsBeforeAnyRun(schedule: Schedule, start: String) async throws {
+        let ran = Atomic<Bool>(false)
+        let result = await Exploration.run(schedule) { _ in ran.store(true, ordering: .relaxed) }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .misuse)
+        #expect(failure.message.hasPrefix(start), "\(failure.message)")
+        #expect(failure.message.contains("try ."))
+        #expect(result.runs == 0)
+        let bodyRan = ran.load(ordering: .relaxed)
+        #expect(!bodyRan)
+    }
+
     @Test func exhaustiveFindsALostUpdate() async throws {
         let result = await Exploration.run(.exhaustive(), options: ExplorationOptions(runs: 100), Self.lostUpdate)
         let failure = try #require(result.failure)
