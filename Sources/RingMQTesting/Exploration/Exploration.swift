@@ -5,6 +5,8 @@ import Synchronization
 public struct Schedule: Sendable, CustomStringConvertible {
     enum Kind: Sendable {
         case random(seed: UInt64)
+        /// Plain runs: no scheduling, the real clock; see Exploration+Uncontrolled.swift.
+        case uncontrolled(timeLimit: Duration)
     }
 
     let kind: Kind
@@ -15,9 +17,26 @@ public struct Schedule: Sendable, CustomStringConvertible {
         Schedule(kind: .random(seed: seed))
     }
 
+    /// Plain runs, to compare with controlled ones: the participants run freely on their own
+    /// threads, the context measures timeouts on the real (continuous) clock, and nothing is
+    /// scheduled, as in a test run without exploration. A run that has not finished after one
+    /// second of real time fails as ``ExplorationFailure/Kind/stall`` ("did not finish in 1.0
+    /// seconds: hung?"). A failure found this way cannot be replayed.
+    public static var uncontrolled: Schedule {
+        uncontrolled(timeLimit: .seconds(1))
+    }
+
+    /// Plain runs (see ``uncontrolled``) in which a run that has not finished after `timeLimit`
+    /// of real time fails as hung.
+    public static func uncontrolled(timeLimit: Duration) -> Schedule {
+        Schedule(kind: .uncontrolled(timeLimit: timeLimit))
+    }
+
     /// The seed of run `run`.
     func seed(ofRun run: Int) -> UInt64 {
         switch kind {
+        case .uncontrolled:
+            return UInt64(run)
         case .random(let seed):
             var mixer = ScheduleRandom(seed: seed ^ (UInt64(run) &* 0x9E37_79B9_7F4A_7C15))
             return mixer.next()
@@ -28,6 +47,7 @@ public struct Schedule: Sendable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .random(let seed): "random(seed: \(seed))"
+        case .uncontrolled(let timeLimit): "uncontrolled(timeLimit: \(timeLimit))"
         }
     }
 }
@@ -138,6 +158,15 @@ public enum Exploration {
         var choices = 0
         var trace: [String] = []
         for run in 0..<options.runs {
+            if case .uncontrolled(let timeLimit) = schedule.kind {
+                let outcome = uncontrolledRun(run, timeLimit: timeLimit, options, body)
+                trace = outcome.trace
+                if let failure = outcome.failure {
+                    return ExplorationResult(
+                        runs: run + 1, decisions: 0, choices: 0, failure: failure, lastTrace: trace)
+                }
+                continue
+            }
             let controller = Controller(run: run, seed: schedule.seed(ofRun: run), options: options)
             let world = World(controller: controller)
             _ = controller.spawn("main") { try await body(world) }
