@@ -27,9 +27,13 @@ public struct Schedule: Sendable, CustomStringConvertible {
     }
 
     /// Plain runs (see ``uncontrolled``) in which a run that has not finished after `timeLimit`
-    /// of real time fails as hung.
+    /// of real time fails as hung. `timeLimit` must be positive (a trap says so otherwise).
     public static func uncontrolled(timeLimit: Duration) -> Schedule {
-        Schedule(kind: .uncontrolled(timeLimit: timeLimit))
+        precondition(
+            timeLimit > .zero,
+            "Schedule.uncontrolled(timeLimit:) needs a positive time limit, got \(timeLimit): "
+                + "a plain run is given that long (real time) to finish")
+        return Schedule(kind: .uncontrolled(timeLimit: timeLimit))
     }
 
     /// The seed of run `run`.
