@@ -125,6 +125,12 @@ public enum Exploration {
         _ body: @escaping @Sendable (World) async throws -> Void
     ) async -> ExplorationResult {
         if let outer = Controller.current { return nested(in: outer, schedule) }
+        if case .uncontrolled = schedule.kind {
+            // Plain runs block their driver for real time: on a thread of their own.
+            return await withCheckedContinuation { continuation in
+                PeerThread { continuation.resume(returning: drive(schedule, options, body)) }.detach()
+            }
+        }
         let strategist = Strategist(schedule, options: options)
         if let invalid = strategist.invalid { return unreadable(invalid, strategist) }
         var tally = Tally(strategist: strategist)
@@ -152,6 +158,9 @@ public enum Exploration {
         _ body: @escaping @Sendable (World) async throws -> Void
     ) -> ExplorationResult {
         if let outer = Controller.current { return nested(in: outer, schedule) }
+        if case .uncontrolled(let timeLimit) = schedule.kind {
+            return uncontrolledRuns(timeLimit: timeLimit, options, body)
+        }
         let strategist = Strategist(schedule, options: options)
         if let invalid = strategist.invalid { return unreadable(invalid, strategist) }
         var tally = Tally(strategist: strategist)

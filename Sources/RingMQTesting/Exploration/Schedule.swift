@@ -24,6 +24,8 @@ public struct Schedule: Sendable, CustomStringConvertible {
         case pct(depth: Int, seed: UInt64)
         case exhaustive(maxSteps: Int)
         case replay(code: String)
+        /// Plain runs: no scheduling, the real clock; see Exploration+Uncontrolled.swift.
+        case uncontrolled(timeLimit: Duration)
     }
 
     let kind: Kind
@@ -89,6 +91,22 @@ public struct Schedule: Sendable, CustomStringConvertible {
         Schedule(kind: .replay(code: code))
     }
 
+    /// Plain runs, to compare with controlled ones: the participants run freely on their own
+    /// threads, the context measures timeouts on the real (continuous) clock, and nothing is
+    /// scheduled, as in a test run without exploration. A run that has not finished after one
+    /// second of real time fails as ``ExplorationFailure/Kind/stall`` ("did not finish in 1.0
+    /// seconds: hung?"). A failure found this way has no schedule code: it cannot be replayed.
+    public static var uncontrolled: Schedule {
+        uncontrolled(timeLimit: .seconds(1))
+    }
+
+    /// Plain runs (see ``uncontrolled``) in which a run that has not finished after `timeLimit`
+    /// of real time fails as hung. A limit that is not positive fails the exploration before
+    /// any run, as ``ExplorationFailure/Kind/misuse``.
+    public static func uncontrolled(timeLimit: Duration) -> Schedule {
+        Schedule(kind: .uncontrolled(timeLimit: timeLimit))
+    }
+
     /// The seed of run `run`: what its strategy draws from, and what RingMQ's own draws (a
     /// REQ's request id) come from.
     func seed(ofRun run: Int) -> UInt64 {
@@ -101,6 +119,8 @@ public struct Schedule: Sendable, CustomStringConvertible {
             return mixer.next()
         case .replay(let code):
             return (try? ScheduleCode(code).seed) ?? 0
+        case .uncontrolled:
+            return UInt64(run)
         }
     }
 
@@ -112,6 +132,7 @@ public struct Schedule: Sendable, CustomStringConvertible {
         case .pct(let depth, let seed): "pct(depth: \(depth), seed: \(seed))"
         case .exhaustive(let maxSteps): "exhaustive(maxSteps: \(maxSteps))"
         case .replay(let code): "replay(\"\(code)\")"
+        case .uncontrolled(let timeLimit): "uncontrolled(timeLimit: \(timeLimit))"
         }
     }
 

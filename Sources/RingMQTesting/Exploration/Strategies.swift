@@ -246,6 +246,9 @@ final class Strategist {
             return (seed, ExhaustiveRun(prefix: nextBranch(), maxSteps: maxSteps))
         case .replay:
             return run == 0 ? (seed, ReplayRun(code)) : nil
+        case .uncontrolled:
+            // Plain runs have no strategy (`Exploration.uncontrolledRuns`).
+            return nil
         }
     }
 

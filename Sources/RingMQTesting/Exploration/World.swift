@@ -27,10 +27,12 @@ public final class World: Sendable {
     public let run: Int
     let controller: Controller
 
-    init(controller: Controller) {
+    /// A world of `controller`'s run, with `context` (a plain run's, on the real clock) or, by
+    /// default, a context the controller schedules and keeps the time of.
+    init(controller: Controller, context: Context? = nil) {
         self.controller = controller
         run = controller.run
-        context = Context(controller: controller)
+        self.context = context ?? Context(controller: controller)
     }
 
     /// Starts a participant that runs `body`, a closure of blocking calls, as a thread of its
