@@ -21,7 +21,8 @@ extension Exploration {
                     + "run may take before it counts as hung, and must be positive; try .uncontrolled(timeLimit: .seconds(1))",
                 trace: [], schedule: "")
             failure.strategy = Schedule.uncontrolled(timeLimit: timeLimit).description
-            return ExplorationResult(runs: 0, decisions: 0, choices: 0, complete: false, failure: failure, lastTrace: [])
+            return ExplorationResult(
+                runs: 0, decisions: 0, choices: 0, complete: false, failure: failure, lastTrace: [])
         }
         var trace: [String] = []
         for run in 0..<options.runs {
@@ -44,7 +45,8 @@ extension Exploration {
         _ run: Int, timeLimit: Duration, _ options: ExplorationOptions,
         _ body: @escaping @Sendable (World) async throws -> Void
     ) -> (failure: ExplorationFailure?, trace: [String]) {
-        let controller = Controller(run: run, seed: UInt64(run), strategy: RandomRun(seed: UInt64(run)), options: options)
+        let controller = Controller(
+            run: run, seed: UInt64(run), strategy: RandomRun(seed: UInt64(run)), options: options)
         controller.stop()
         let world = World(controller: controller, context: Context())
         _ = controller.spawn("main") { try await body(world) }
