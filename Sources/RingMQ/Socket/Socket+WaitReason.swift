@@ -12,7 +12,7 @@ extension Socket {
 
     /// What the call in progress waits for.
     var waitReason: String {
-        switch Operation(rawValue: activity.pointee.load(ordering: .relaxed)) {
+        switch Operation(rawValue: activity.pointee.load(ordering: .relaxed) & Operation.mask) {
         case .send, .trySend: sendWaitReason
         case .receive, .tryReceive: receiveWaitReason
         case .poll: "one of its polled events"
@@ -50,7 +50,7 @@ extension Socket {
     package var waitPeers: [ObjectIdentifier] {
         let attachments = core.pointee.attachments
         let peers: [SocketPort]
-        switch Operation(rawValue: activity.pointee.load(ordering: .relaxed)) {
+        switch Operation(rawValue: activity.pointee.load(ordering: .relaxed) & Operation.mask) {
         case .send, .trySend:
             peers = attachments.filter { !$0.peerGone && $0.outbound != nil }.compactMap(\.peer)
         case .receive, .tryReceive:

@@ -65,6 +65,33 @@ import Testing
         #expect(failure.message.hasSuffix("\n  cycle: pinger → ponger → pinger"), "\(failure.message)")
     }
 
+    /// The same cycle of receives made by task participants, parked in async `receive()`: the
+    /// report says what each parked call waits for (read while the socket is marked parked) and
+    /// finds the cycle through them.
+    @Test func aCycleOfParkedTasksIsNamedAsACycle() async throws {
+        let result = await Exploration.run(.random(seed: 3), options: ExplorationOptions(runs: 10)) { world in
+            for (name, mine, theirs) in [("pinger", "a", "b"), ("ponger", "b", "a")] {
+                world.task(name) {
+                    let pull = try world.context.socket(.pull)
+                    try pull.bind("inproc://\(mine)")
+                    let push = try world.context.socket(.push)
+                    try push.connect("inproc://\(theirs)")
+                    _ = try await pull.receive()
+                    try await push.send(Message("pong"))
+                }
+            }
+        }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .deadlock)
+        for (name, mine) in [("pinger", "a"), ("ponger", "b")] {
+            let line =
+                "  \(name): receive() on a PULL socket (bound to inproc://\(mine)) waits for a message, "
+                + "no peer has one queued"
+            #expect(failure.message.contains(line), "\(failure.message)")
+        }
+        #expect(failure.message.hasSuffix("\n  cycle: pinger → ponger → pinger"), "\(failure.message)")
+    }
+
     /// A participant blocked on one that is not blocked back is no cycle: a sender on a full
     /// pipe whose reader waits for main (which waits for it) has no cycle line.
     @Test func aChainWithoutACycleHasNoCycleLine() async throws {
