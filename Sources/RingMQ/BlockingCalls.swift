@@ -95,6 +95,8 @@ package enum BlockingCallCheck {
     static func report(_ call: String, reaction: Reaction) {
         switch reaction {
         case .trap:
+            // In a controlled run the mistake fails the run (its report says where), not the process.
+            if let controller = ControlledTask.controller { controller.fail(message(call)) }
             fatalError(message(call))
         case .warnOnce:
             guard !warned.exchange(true, ordering: .relaxed) else { return }

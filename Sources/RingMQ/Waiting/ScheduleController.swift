@@ -34,6 +34,13 @@ package protocol ScheduleController: DeadlineScheduler {
     func nextSeed() -> UInt64
 }
 
+/// The controller of the controlled run whose participant's task is running, if any: set by
+/// the participant's executor for its task and what that task starts.
+package enum ControlledTask {
+    /// The run's controller, bound for a participant's task and its children.
+    @TaskLocal package static var controller: (any ScheduleController)?
+}
+
 /// Where a participant reached a scheduling point: the call (`"receive()"`) and the socket.
 package struct SchedulePoint {
     /// The call's name ("receive()", "Poller.poll(timeout:)", "Context.terminate()").

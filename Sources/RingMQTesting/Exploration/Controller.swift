@@ -32,6 +32,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
 
     struct State {
         var participants: [Participant] = []
+        /// The world's context, terminated by ``stop()``; the cycle it makes (the context
+        /// holds the controller) is broken by ``forgetParticipants()``.
+        var context: Context?
         /// Chooses at each choice (Strategies.swift); `code` records the choices made.
         let strategy: any RunStrategy
         var code = ScheduleCode()
@@ -86,7 +89,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
         executor.start { [self] in jobEnded(participant) }
         // Inherited by the participant's task and what it starts: nested explorations and the
         // Swift Testing glue find their run through it.
-        Controller.$current.withValue(self) { participant.run(body) }
+        Controller.$current.withValue(self) {
+            ControlledTask.$controller.withValue(self) { participant.run(body) }
+        }
         return participant
     }
 
@@ -103,6 +108,17 @@ final class Controller: ScheduleController, @unchecked Sendable {
             state.participants.first { participant in
                 guard case .running = participant.phase, let thread = participant.executor.thread else { return false }
                 return pthread_equal(thread, me) != 0
+            }
+        }
+    }
+
+    /// Whether the calling thread is one of this run's participants' (whether or not it holds
+    /// the turn).
+    private var isParticipantThread: Bool {
+        let me = pthread_self()
+        return state.withLock { state in
+            state.participants.contains { participant in
+                participant.executor.thread.map { pthread_equal($0, me) != 0 } ?? false
             }
         }
     }
@@ -166,9 +182,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
 
     /// The calling participant is about to await something outside RingMQ that the world
     /// knows of (another participant's end): `what`, for the deadlock report.
-    func waiting(for what: String) {
+    func waiting(for what: String?) {
         guard let me = caller() else { return }
-        state.withLock { _ in me.parkedReason = "waits for \(what)" }
+        state.withLock { _ in me.parkedReason = what.map { "waits for \($0)" } }
     }
 
     /// The calling participant is about to yield (``World/yield()``): PCT drops its priority.
@@ -196,6 +212,11 @@ final class Controller: ScheduleController, @unchecked Sendable {
             // The run is over and this thread cannot unwind: it stays parked (one leaked thread).
             while true { Baton().wait() }
         }
+        if isStopped, isParticipantThread {
+            // A check failing while a failed run's participants wind down together (two of them
+            // in one socket): the run has its failure already; this thread stays parked.
+            while true { Baton().wait() }
+        }
         fatalError(message)
     }
 
@@ -211,6 +232,9 @@ final class Controller: ScheduleController, @unchecked Sendable {
     /// context, which wakes what still waits), and the driver learns the run is over.
     func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        // Terminated before anyone is let go: released together, the participants run truly
+        // at once, so their next socket call should end them rather than race their state.
+        state.withLock { $0.context }?.terminate()
         for participant in state.withLock({ $0.participants }) { participant.executor.baton.post() }
         over.post()
     }
@@ -218,7 +242,10 @@ final class Controller: ScheduleController, @unchecked Sendable {
     /// The run is over and its threads joined (or leaked): drops the participants, which refer
     /// back to the controller.
     func forgetParticipants() {
-        state.withLock { $0.participants = [] }
+        state.withLock { state in
+            state.participants = []
+            state.context = nil
+        }
     }
 
     /// The run's outcome, once over: its failure if any, its decisions and choices, its trace.

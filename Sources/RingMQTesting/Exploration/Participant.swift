@@ -40,6 +40,9 @@ public final class Participant: @unchecked Sendable {
     /// Waits until the participant's body has returned; rethrows what it threw.
     public func join() async throws {
         controller.waiting(for: "\(name) to finish (join())")
+        // Cleared at once: a join of a participant already done does not suspend, and a reason
+        // left behind would make the next await outside RingMQ look like a wait for this one.
+        defer { controller.waiting(for: nil) }
         await task?.value
         if let error = thrown { throw error }
     }

@@ -22,7 +22,7 @@ public struct Schedule: Sendable, CustomStringConvertible {
     enum Kind: Sendable {
         case random(seed: UInt64)
         case pct(depth: Int, seed: UInt64)
-        case exhaustive(maxSteps: Int)
+        case exhaustive(maxChoices: Int)
         case replay(code: String)
         /// Plain runs: no scheduling, the real clock; see Exploration+Uncontrolled.swift.
         case uncontrolled(timeLimit: Duration)
@@ -69,12 +69,12 @@ public struct Schedule: Sendable, CustomStringConvertible {
     /// (``ExplorationResult/complete`` is then `true`) or ``ExplorationOptions/runs`` is
     /// reached. For small tests: the count of schedules grows exponentially with their length.
     ///
-    /// - Parameter maxSteps: how many choices of a run branch. Past them the participant that
+    /// - Parameter maxChoices: how many choices of a run branch. Past them the participant that
     ///   was running goes on if it can (else the lowest id): that adds no schedules, so the
     ///   search ends, and bugs that need a late switch are not searched for. Less than 0 fails
     ///   the exploration before any run, as ``ExplorationFailure/Kind/misuse``.
-    public static func exhaustive(maxSteps: Int = 12) -> Schedule {
-        Schedule(kind: .exhaustive(maxSteps: maxSteps))
+    public static func exhaustive(maxChoices: Int = 12) -> Schedule {
+        Schedule(kind: .exhaustive(maxChoices: maxChoices))
     }
 
     /// Runs once, making the choices that `code` records: the schedule code a failed run's
@@ -125,12 +125,12 @@ public struct Schedule: Sendable, CustomStringConvertible {
     }
 
     /// The strategy and its seed, which reproduce every run: "random(seed: 7)",
-    /// "pct(depth: 2, seed: 7)", "exhaustive(maxSteps: 12)", "replay(\"rmq1:…\")".
+    /// "pct(depth: 2, seed: 7)", "exhaustive(maxChoices: 12)", "replay(\"rmq1:…\")".
     public var description: String {
         switch kind {
         case .random(let seed): "random(seed: \(seed))"
         case .pct(let depth, let seed): "pct(depth: \(depth), seed: \(seed))"
-        case .exhaustive(let maxSteps): "exhaustive(maxSteps: \(maxSteps))"
+        case .exhaustive(let maxChoices): "exhaustive(maxChoices: \(maxChoices))"
         case .replay(let code): "replay(\"\(code)\")"
         case .uncontrolled(let timeLimit): "uncontrolled(timeLimit: \(timeLimit))"
         }

@@ -88,18 +88,28 @@ struct ScheduleCode: Equatable {
             let header = try reader.next()
             guard header <= 1 else { throw ScheduleCodeError(text, "its header \(header) is unknown") }
             if header == 1 { seed = try reader.next() }
+            var total: UInt64 = 0
             while !reader.isAtEnd {
                 let number = try reader.next()
                 let step = try Self.step(numbered: number >> 1)
                 var length: UInt64 = 0
-                if number & 1 == 1 { length = try reader.next() + 1 }
-                guard length < 1 << 32 else { throw ScheduleCodeError(text, "a stretch of \(length) choices") }
-                stretches.append(Stretch(step: step, length: Int(length) + 1))
+                if number & 1 == 1 { length = try reader.next() }
+                // More choices than a run may make (maxSteps) is no code a run printed; the cap
+                // keeps a forged stretch from being expanded into gigabytes.
+                total += min(length, Self.mostChoices) + 2
+                guard total <= Self.mostChoices else {
+                    throw ScheduleCodeError(
+                        text, "it holds more than \(Self.mostChoices) choices, more than a run makes")
+                }
+                stretches.append(Stretch(step: step, length: Int(length) + (number & 1 == 1 ? 2 : 1)))
             }
         } catch {
             throw ScheduleCodeError(text, error.problem)
         }
     }
+
+    /// The most choices a code may hold: far more than any run makes within its decision bound.
+    static let mostChoices: UInt64 = 1 << 24
 
     /// Numbers the steps of count 2 first (0, 1), then of count 3 (2, 3, 4), and so on.
     private static func number(of step: Step) -> UInt64 {

@@ -102,21 +102,21 @@ final class PCTRun: RunStrategy {
     }
 }
 
-/// One run of the depth-first search (see ``Schedule/exhaustive(maxSteps:)``): replays
+/// One run of the depth-first search (see ``Schedule/exhaustive(maxChoices:)``): replays
 /// `prefix`, then takes index 0, and records every branching choice for the next run.
 final class ExhaustiveRun: RunStrategy {
     private let prefix: [ScheduleCode.Step]
-    private let maxSteps: Int
+    private let maxChoices: Int
     /// The branching choices this run made: what the next run backtracks over.
     private(set) var made: [ScheduleCode.Step] = []
 
-    init(prefix: [ScheduleCode.Step], maxSteps: Int) {
+    init(prefix: [ScheduleCode.Step], maxChoices: Int) {
         self.prefix = prefix
-        self.maxSteps = maxSteps
+        self.maxChoices = maxChoices
     }
 
     func choose(among runnable: [Participant], current: Participant?, decision: Int) -> StrategyAnswer {
-        guard made.count < maxSteps else {
+        guard made.count < maxChoices else {
             // No branching past the bound: the tree stays finite.
             return .index(runnable.firstIndex { $0 === current } ?? 0)
         }
@@ -136,7 +136,7 @@ final class ExhaustiveRun: RunStrategy {
     }
 
     func leftover() -> String? {
-        guard made.count < prefix.count, made.count < maxSteps else { return nil }
+        guard made.count < prefix.count, made.count < maxChoices else { return nil }
         return "the exhaustive search diverged: the run ended after \(choices(made.count)), but the run before "
             + "went on to choice \(prefix.count); is something outside RingMQ nondeterministic?"
     }
@@ -219,15 +219,36 @@ final class Strategist {
                 "\(schedule) cannot run: the depth is how many ordering constraints the bugs sought need, "
                     + "1 or more; try .pct(depth: 2) or .pct(depth: 3)"
             )
-        case .exhaustive(let maxSteps) where maxSteps < 0:
+        case .exhaustive(let maxChoices) where maxChoices < 0:
             invalid = (
                 .misuse,
-                "\(schedule) cannot run: maxSteps is how many choices of a run branch, 0 or more; "
-                    + "try .exhaustive(maxSteps: 12)"
+                "\(schedule) cannot run: maxChoices is how many choices of a run branch, 0 or more; "
+                    + "try .exhaustive(maxChoices: 12)"
             )
         default:
             break
         }
+        if invalid == nil, let problem = Self.problem(with: options) { invalid = (.misuse, problem) }
+    }
+
+    /// What is wrong with `options`, if anything, and what to use instead.
+    private static func problem(with options: ExplorationOptions) -> String? {
+        if options.runs < 0 {
+            return "ExplorationOptions(runs: \(options.runs)) cannot run: runs is a count, 0 or more"
+        }
+        if options.maxSteps < 1 {
+            return "ExplorationOptions(maxSteps: \(options.maxSteps)) cannot run: maxSteps is how many decisions a run "
+                + "may take, 1 or more; the default is 20_000"
+        }
+        if options.stallLimit <= .zero {
+            return
+                "ExplorationOptions(stallLimit: \(options.stallLimit)) cannot run: it is a real-time limit and must be "
+                + "positive; the default is 5 seconds"
+        }
+        if options.traceLines < 0 {
+            return "ExplorationOptions(traceLines: \(options.traceLines)) cannot run: it is a count of lines, 0 or more"
+        }
+        return nil
     }
 
     /// The strategy of run `run`, with its seed; `nil` when every schedule has been run.
@@ -241,9 +262,9 @@ final class Strategist {
                 seed: seed, depth: depth, longestRun: longestRun, measuring: run == 0,
                 fairAfter: options.maxSteps / 2)
             return (seed, strategy)
-        case .exhaustive(let maxSteps):
+        case .exhaustive(let maxChoices):
             guard run == 0 || !complete else { return nil }
-            return (seed, ExhaustiveRun(prefix: nextBranch(), maxSteps: maxSteps))
+            return (seed, ExhaustiveRun(prefix: nextBranch(), maxChoices: maxChoices))
         case .replay:
             return run == 0 ? (seed, ReplayRun(code)) : nil
         case .uncontrolled:

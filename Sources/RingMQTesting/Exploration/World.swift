@@ -33,6 +33,7 @@ public final class World: Sendable {
         self.controller = controller
         run = controller.run
         self.context = context ?? Context(controller: controller)
+        controller.state.withLock { $0.context = self.context }
     }
 
     /// Starts a participant that runs `body`, a closure of blocking calls, as a thread of its

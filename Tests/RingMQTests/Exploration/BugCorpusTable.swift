@@ -25,7 +25,7 @@ import Testing
         ("random", { .random(seed: $0) }),
         ("pct(depth: 2)", { .pct(depth: 2, seed: $0) }),
         ("pct(depth: 3)", { .pct(depth: 3, seed: $0) }),
-        ("exhaustive(maxSteps: 12)", { _ in .exhaustive(maxSteps: 12) }),
+        ("exhaustive(maxChoices: 12)", { _ in .exhaustive(maxChoices: 12) }),
     ]
     static let seeds: Range<UInt64> = 0..<20
     /// Runs an exploration may make before the bug counts as not found.

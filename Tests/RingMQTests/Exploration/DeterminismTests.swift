@@ -102,6 +102,20 @@ import Testing
         #expect(ran.load(ordering: .relaxed) == 0)
     }
 
+    /// Codes with a valid checksum that no run printed: a stretch length at the 64-bit limit,
+    /// and a stretch of 2³² choices. Each fails before any run, saying the code holds more
+    /// choices than a run makes, instead of overflowing or expanding it in memory.
+    @Test(arguments: ["rmq1:AAH___________8B:90", "rmq1:AAH9____Dw:95"])
+    func aForgedCodeOfTooManyChoicesIsAClearError(code: String) async throws {
+        let result = await Exploration.run(.replay(code)) { _ in }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .divergence)
+        #expect(
+            failure.message.contains("it holds more than 16777216 choices, more than a run makes"), "\(failure.message)"
+        )
+        #expect(result.runs == 0)
+    }
+
     /// The schedule code of a failing run of `body`, found at random.
     static func code(of body: @escaping @Sendable (World) async throws -> Void) async throws -> String {
         let result = await Exploration.run(.random(seed: 1), options: ExplorationOptions(runs: 1), body)

@@ -164,6 +164,50 @@ import Testing
     }
 }
 
+/// Mistakes of a task participant that RingMQ itself catches, and waits that are not mistakes.
+@Suite(.runsAlone) struct TaskParticipantTests {
+    /// A synchronous receive that must wait, called from main (a task): in a debug build RingMQ
+    /// stops such a call with its blocking-call message; in a controlled run that fails the run
+    /// (kind `.trap`), not the process. A release build warns once and the run passes.
+    @Test(.asInAUsersSuite) func aBlockingCallThatWaitsInATaskFailsTheRun() async throws {
+        let result = await Exploration.run(.random(seed: 1), options: ExplorationOptions(runs: 3)) { world in
+            let pull = try world.context.socket(.pull)
+            try pull.bind("inproc://blocking")
+            world.thread("sender") {
+                let push = try world.context.socket(.push)
+                try push.connect("inproc://blocking")
+                try push.send(Message("x"))
+            }
+            _ = try Self.receiveBlocking(pull)
+        }
+        #if DEBUG
+            let failure = try #require(result.failure)
+            #expect(failure.kind == .trap)
+            #expect(failure.message.hasPrefix("main: RingMQ: the blocking receive()"), "\(failure.message)")
+        #else
+            #expect(result.failure == nil, "\(result.failure?.description ?? "")")
+        #endif
+    }
+
+    /// A sync helper, as a user's code would call from async code by mistake.
+    static func receiveBlocking(_ pull: Socket) throws -> Message {
+        try pull.receive()
+    }
+
+    /// Joining a participant that has finished, twice, then an await that something outside
+    /// the world ends (a real sleep): the run waits for it, as for any await resumed from
+    /// outside, and passes; the finished join left no "waits for worker" behind.
+    @Test func aSecondJoinOfAFinishedParticipantLeavesNoWaitBehind() async throws {
+        let result = await Exploration.run(.random(seed: 1), options: ExplorationOptions(runs: 3)) { world in
+            let worker = world.thread("worker") {}
+            try await worker.join()
+            try await worker.join()
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(result.failure == nil, "\(result.failure?.description ?? "")")
+    }
+}
+
 /// A pthread mutex shared by two participants (a lock the scheduler cannot see).
 private final class SharedMutex: @unchecked Sendable {
     // @unchecked Sendable: a pthread mutex is made to be shared between threads; its storage

@@ -75,12 +75,13 @@ import Testing
         #expect(Set(seen).count == schedules, "a schedule ran twice: \(seen)")
     }
 
-    /// The search stops branching after `maxSteps` choices: two participants of 30 yields each
+    /// The search stops branching after `maxChoices` choices: two participants of 30 yields each
     /// have about 10¹⁷ schedules, but with 4 branching choices, each between the two, there are
     /// exactly 2⁴ = 16 (and 1 with none), and the search completes.
     @Test(arguments: [(4, 16), (0, 1)])
-    func maxStepsMakesTheSearchFinite(maxSteps: Int, schedules: Int) async throws {
-        let result = await Exploration.run(.exhaustive(maxSteps: maxSteps), options: ExplorationOptions(runs: 100)) {
+    func maxChoicesMakesTheSearchFinite(maxChoices: Int, schedules: Int) async throws {
+        let result = await Exploration.run(.exhaustive(maxChoices: maxChoices), options: ExplorationOptions(runs: 100))
+        {
             world in
             world.thread("worker") { for _ in 0..<30 { world.yield() } }
             for _ in 0..<30 { world.yield() }
@@ -96,7 +97,7 @@ import Testing
     /// misuse, saying what the value means and what to use; the body never runs.
     @Test(arguments: [
         (Schedule.pct(depth: 0, seed: 1), "pct(depth: 0, seed: 1) cannot run: the depth is"),
-        (Schedule.exhaustive(maxSteps: -1), "exhaustive(maxSteps: -1) cannot run: maxSteps is"),
+        (Schedule.exhaustive(maxChoices: -1), "exhaustive(maxChoices: -1) cannot run: maxChoices is"),
     ])
     func aScheduleOutOfRangeFailsBeforeAnyRun(schedule: Schedule, start: String) async throws {
         let ran = Atomic<Bool>(false)
@@ -108,6 +109,21 @@ import Testing
         #expect(result.runs == 0)
         let bodyRan = ran.load(ordering: .relaxed)
         #expect(!bodyRan)
+    }
+
+    /// Options out of range fail the exploration before any run, as misuse, naming the option.
+    @Test(arguments: [
+        (ExplorationOptions(runs: -1), "ExplorationOptions(runs: -1) cannot run"),
+        (ExplorationOptions(maxSteps: 0), "ExplorationOptions(maxSteps: 0) cannot run"),
+        (ExplorationOptions(stallLimit: .zero), "ExplorationOptions(stallLimit: 0.0 seconds) cannot run"),
+        (ExplorationOptions(traceLines: -1), "ExplorationOptions(traceLines: -1) cannot run"),
+    ])
+    func optionsOutOfRangeFailBeforeAnyRun(options: ExplorationOptions, start: String) async throws {
+        let result = await Exploration.run(.random(seed: 1), options: options) { _ in }
+        let failure = try #require(result.failure)
+        #expect(failure.kind == .misuse)
+        #expect(failure.message.hasPrefix(start), "\(failure.message)")
+        #expect(result.runs == 0)
     }
 
     @Test func exhaustiveFindsALostUpdate() async throws {
