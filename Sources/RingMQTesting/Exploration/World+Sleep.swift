@@ -16,7 +16,7 @@ extension World {
     ///
     /// - Parameter duration: how long to sleep; zero or less returns at once (after a
     ///   scheduling point, in a controlled run).
-    /// - Throws: ``RingMQError/terminated`` if the run ended (another participant failed)
+    /// - Throws: `RingMQError.terminated` if the run ended (another participant failed)
     ///   before the sleep did.
     public func sleep(for duration: Duration) throws {
         guard context.controller != nil else {
