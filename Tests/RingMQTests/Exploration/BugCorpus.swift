@@ -86,16 +86,18 @@ enum BugCorpus {
         }
     }
 
-    /// 3. A request-reply timeout racing a late reply: the client asks for the square of 3 with
-    /// a `timeout`, gives up when it passes, and asks for the square of 4. The server's work
-    /// takes as long as the client's patience, so the reply to the first request can arrive
-    /// just after the client gave up, and is then taken as the reply to the second.
-    /// Fixed: each request carries an id, and the client drops replies to other ids.
+    /// 3. A request-reply timeout racing a late reply: a server works `work` on each request,
+    /// one at a time. Two clients ask at once: a patient one, and main, which waits 1.5 works
+    /// for the square of 3, then gives up and asks for the square of 4. If the patient client's
+    /// request reaches the server first, main's is served only after two works, too late:
+    /// main has given up, and takes that late reply as the reply to its second request. Which
+    /// request comes first is up to the schedule.
+    /// Fixed: each request carries an id, and a client drops replies to other ids.
     ///
-    /// In a controlled run both waits end at the same virtual instant and the client's timeout
-    /// wins that tie in every schedule, so every run finds the bug; in a plain run it is a race
-    /// on the real clock, which needs a short `timeout` to be tried often.
-    static func lateReply(fixed: Bool, timeout: Duration = .seconds(1)) -> Program {
+    /// In a controlled run the times are virtual (no two deadlines tie: work ends at 1, 2, 3
+    /// works, main's waits at 1.5 and 3.5, the patient one's at 5); in a plain run they are
+    /// real, and a short `work` lets it be tried often.
+    static func lateReply(fixed: Bool, work: Duration = .seconds(1)) -> Program {
         { world in
             world.thread("server") {
                 let server = try world.context.socket(.router)
@@ -103,37 +105,42 @@ enum BugCorpus {
                 while true {
                     let request = try server.receive()  // [client, id, n]
                     guard let number = Int(request[2].string) else { return }  // "stop"
-                    try work(world.context, for: timeout)
+                    try world.sleep(for: work)
                     try server.send(Message([request[0], request[1], Frame("\(number * number)")]))
                 }
             }
-            let client = try world.context.socket(.dealer)
-            client.receiveTimeout = timeout
-            try client.connect("inproc://squares")
-            for (id, number) in [(1, 3), (2, 4)] {
-                try await client.send(Message([Frame("\(id)"), Frame("\(number)")]))
-                do {
-                    var reply = try await client.receive()
-                    while fixed && reply[0].string != "\(id)" { reply = try await client.receive() }
-                    guard reply[1].string == "\(number * number)" else {
-                        throw CorpusBug(
-                            "asked for the square of \(number), got \(reply[1].string): "
-                                + "the late reply to request \(reply[0].string)")
-                    }
-                } catch RingMQError.timedOut {
-                    continue  // no answer in time: give up on this one
-                }
+            let patient = world.thread("patient") {
+                let client = try world.context.socket(.dealer)
+                client.receiveTimeout = work * 5
+                try client.connect("inproc://squares")
+                try ask(client, [(1, 5)], fixed: fixed)
             }
+            let client = try world.context.socket(.dealer)
+            client.receiveTimeout = work * 1.5
+            try client.connect("inproc://squares")
+            try withBlockingCallsAllowed { try ask(client, [(1, 3), (2, 4)], fixed: fixed) }
+            try await patient.join()
             try await client.send(Message([Frame("0"), Frame("stop")]))
         }
     }
 
-    /// Work that takes `duration` on the run's clock (virtual in a controlled run, real in a
-    /// plain one). A receive with a timeout on a socket nobody sends to stands in for a sleep:
-    /// `World` has no virtual sleep yet, and a real one would stall a controlled run.
-    static func work(_ context: Context, for duration: Duration) throws {
-        let idle = try context.socket(.pull)
-        idle.receiveTimeout = duration
-        do { _ = try idle.receive() } catch RingMQError.timedOut {}
+    /// Asks `client`'s server for the square of each number, in turn, under its id; gives up on
+    /// one whose reply does not come within the receive timeout. `fixed`: drops replies to
+    /// other ids. Throws a ``CorpusBug`` when a reply is not the square asked for.
+    static func ask(_ client: Socket, _ requests: [(id: Int, number: Int)], fixed: Bool) throws {
+        for (id, number) in requests {
+            try client.send(Message([Frame("\(id)"), Frame("\(number)")]))
+            do {
+                var reply = try client.receive()
+                while fixed && reply[0].string != "\(id)" { reply = try client.receive() }
+                guard reply[1].string == "\(number * number)" else {
+                    throw CorpusBug(
+                        "asked for the square of \(number), got \(reply[1].string): "
+                            + "the late reply to request \(reply[0].string)")
+                }
+            } catch RingMQError.timedOut {
+                continue  // no answer in time: give up on this one
+            }
+        }
     }
 }

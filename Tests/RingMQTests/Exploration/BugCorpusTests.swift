@@ -7,7 +7,7 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
     let name: String
     /// The program, buggy (`false`) or fixed (`true`), for controlled runs.
     let program: @Sendable (Bool) -> BugCorpus.Program
-    /// The program for plain runs, where time is real (bug 3 then needs a short timeout).
+    /// The program for plain runs, where time is real (bug 3 then needs short work).
     let plain: @Sendable (Bool) -> BugCorpus.Program
     /// The seed the test explores with, and the runs it allows to find the bug (see
     /// ``BugCorpusTests``).
@@ -30,7 +30,7 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
             texts: ["main threw two jobs done but the counter says 1: an update was lost"]),
         CorpusCase(
             name: "timeout racing a late reply", program: { BugCorpus.lateReply(fixed: $0) },
-            plain: { BugCorpus.lateReply(fixed: $0, timeout: .milliseconds(2)) }, seed: 3, bound: 10,
+            plain: { BugCorpus.lateReply(fixed: $0, work: .milliseconds(2)) }, seed: 3, bound: 25,
             kind: .thrown,
             texts: ["main threw asked for the square of 4, got 9: the late reply to request 1"]),
         CorpusCase(
@@ -54,7 +54,7 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
 /// trace every time, and the fixed program passes many runs.
 ///
 /// The bounds come from measurement (`BugCorpusTable`, runs-to-find over seeds 0..<20, median
-/// and worst): order 6 and 44, counter 2 and 7, late reply 1 and 1, cycle 1 and 1, shutdown 1
+/// and worst): order 6 and 44, counter 2 and 7, late reply 3 and 10, cycle 1 and 1, shutdown 1
 /// and 2. Each bound is more than twice the worst, so that a change in the scheduler that does
 /// not weaken it keeps the test green (for the order bug, finding it in about one run in six,
 /// 100 runs miss with odds near 10⁻⁸). The cycle deadlocks in every schedule: run 0 must find

@@ -64,4 +64,63 @@ import Testing
         #expect(result.failure == nil, "\(result.failure?.description ?? "")")
         #expect(!result.lastTrace.contains { $0.hasPrefix("clock → ") })
     }
+
+    /// Two thread participants sleep 30 and 10 virtual seconds: in every run the 10-second one
+    /// wakes first, the clock jumps to each deadline in turn, and thirty runs take well under
+    /// the 20 minutes of real time they stand for.
+    @Test func sleepersWakeInDeadlineOrderAtNoRealCost() async throws {
+        let wrongOrder = Atomic<Int>(0)
+        let woken = Atomic<Int>(0)
+        let started = ContinuousClock.now
+        let result = await Exploration.run(.random(seed: 11), options: ExplorationOptions(runs: 30)) { world in
+            let ticket = Atomic<Int>(0)
+            var sleepers: [Participant] = []
+            for (name, seconds, turn) in [("long", 30, 2), ("short", 10, 1)] {
+                sleepers.append(
+                    world.thread(name) {
+                        try world.sleep(for: .seconds(seconds))
+                        woken.add(1, ordering: .relaxed)
+                        if ticket.add(1, ordering: .relaxed).newValue != turn { wrongOrder.add(1, ordering: .relaxed) }
+                    })
+            }
+            for sleeper in sleepers { try await sleeper.join() }
+        }
+        #expect(result.failure == nil, "\(result.failure?.description ?? "")")
+        #expect(woken.load(ordering: .relaxed) == 2 * 30)
+        #expect(wrongOrder.load(ordering: .relaxed) == 0)
+        let clockMoves = result.lastTrace.filter { $0.hasPrefix("clock → ") }
+        #expect(clockMoves == ["clock → 10.0 seconds", "clock → 30.0 seconds"])
+        #expect(started.duration(to: .now) < .seconds(60))
+    }
+
+    /// A sleep ends when nothing else can happen before its deadline, and not sooner: a thread
+    /// that sleeps 5 s then sends reaches a receive that waits 10 s, and one that sleeps 20 s
+    /// comes too late for it, in every run.
+    @Test func aSleepEndsAtItsDeadlineOnTheRunsClock() async throws {
+        let outcomes = Locked<[String]>([])
+        let result = await Exploration.run(.random(seed: 12), options: ExplorationOptions(runs: 30)) { world in
+            for seconds in [5, 20] {
+                let pull = try world.context.socket(.pull)
+                pull.receiveTimeout = .seconds(10)
+                try pull.bind("inproc://after-\(seconds)")
+                let sender = world.thread("sleeps \(seconds) s") {
+                    let push = try world.context.socket(.push)
+                    push.sendTimeout = .zero
+                    try push.connect("inproc://after-\(seconds)")
+                    try world.sleep(for: .seconds(seconds))
+                    try push.send(Message("woke"))
+                }
+                do {
+                    _ = try await pull.receive()
+                    outcomes.withLock { $0.append("\(seconds) s: received") }
+                } catch RingMQError.timedOut {
+                    outcomes.withLock { $0.append("\(seconds) s: timed out") }
+                }
+                try await sender.join()
+            }
+        }
+        #expect(result.failure == nil, "\(result.failure?.description ?? "")")
+        let expected = Array(repeating: ["5 s: received", "20 s: timed out"], count: 30).flatMap { $0 }
+        #expect(outcomes.withLock { $0 } == expected)
+    }
 }
