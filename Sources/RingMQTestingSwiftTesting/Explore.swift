@@ -57,7 +57,11 @@ import Testing
         let scope = IssueHandlingTrait.compactMapIssues { issue in
             // A warning fails nothing; an issue outside any run is the test's own.
             guard issue.isFailure else { return issue }
-            let text = issue.sourceLocation.map { "\(issue) (at \($0))" } ?? "\(issue)"
+            // "Expectation failed: (x → 1) == 2 (error)" reads "(x → 1) == 2" after the run's own prefix.
+            var what = "\(issue)"
+            if what.hasPrefix("Expectation failed: ") { what.removeFirst("Expectation failed: ".count) }
+            if what.hasSuffix(" (error)") { what.removeLast(" (error)".count) }
+            let text = issue.sourceLocation.map { "\(what) (at \($0))" } ?? what
             guard Exploration.failCurrentRun(.expectation, "expectation failed: \(text)") else { return issue }
             caught.withLock { $0 = $0 ?? issue.sourceLocation }
             return nil
