@@ -61,6 +61,7 @@ import Testing
             var what = "\(issue)"
             if what.hasPrefix("Expectation failed: ") { what.removeFirst("Expectation failed: ".count) }
             if what.hasSuffix(" (error)") { what.removeLast(" (error)".count) }
+            what = what.replacing(" (error): ", with: ": ")
             let text = issue.sourceLocation.map { "\(what) (at \($0))" } ?? what
             guard Exploration.failCurrentRun(.expectation, "expectation failed: \(text)") else { return issue }
             caught.withLock { $0 = $0 ?? issue.sourceLocation }

@@ -99,6 +99,9 @@ final class ParticipantExecutor: TaskExecutor, @unchecked Sendable {
             return false
         }
         peer?.join()
+        // The thread's closure holds this executor, its participant and the controller: a cycle
+        // that only dropping it breaks (a leaked thread keeps it, as it may still run).
+        peer = nil
         return true
     }
 }

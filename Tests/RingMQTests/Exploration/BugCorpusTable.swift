@@ -16,7 +16,7 @@ import Testing
 /// minutes (every plain run of the deadlocking cycle waits out its time limit); otherwise it
 /// returns at once. Measure in release:
 /// `RINGMQ_CORPUS_TABLE=1 swift test -c release --filter BugCorpusTable`.
-@Suite struct BugCorpusTable {
+@Suite(.runsAlone) struct BugCorpusTable {
     /// A strategy of the table: its column title and its schedule for a seed.
     typealias Strategy = (title: String, schedule: @Sendable (UInt64) -> Schedule)
 

@@ -59,7 +59,7 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
 /// not weaken it keeps the test green (for the order bug, finding it in about one run in six,
 /// 100 runs miss with odds near 10⁻⁸). The cycle deadlocks in every schedule: run 0 must find
 /// it. The seed is fixed, so each test makes the same runs every time.
-@Suite(.serialized) struct BugCorpusTests {
+@Suite(.runsAlone, .serialized) struct BugCorpusTests {
     /// Random exploration finds the bug with the failure kind and message expected, and its
     /// schedule code, replayed 100 times, fails the same way with the same trace every time.
     @Test(arguments: CorpusCase.all)

@@ -13,7 +13,7 @@ import Testing
 /// socket call is a scheduling point, and a seed gives the same run step for step. Bounded:
 /// each exploration makes a few runs of a few participants, and a stuck run fails after the
 /// stall limit instead of hanging.
-@Suite struct ControlledBasicsTests {
+@Suite(.runsAlone) struct ControlledBasicsTests {
     /// Three thread participants each enter a region, yield the processor inside it, and
     /// leave, between socket calls. Run as free threads, two of them would overlap in the
     /// region; controlled, the count inside never passes one.

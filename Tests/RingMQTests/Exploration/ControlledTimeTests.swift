@@ -6,7 +6,7 @@ import Testing
 /// Virtual time in a controlled run (issue 16, item 3): the clock moves only when every
 /// participant is blocked, straight to the earliest deadline, so timeouts fire at once and in
 /// deadline order.
-@Suite struct ControlledTimeTests {
+@Suite(.runsAlone) struct ControlledTimeTests {
     /// A 10-second and a 30-second receive timeout, in a thread and in a task, with nothing to
     /// receive: in every run the 10-second one fires first, then the 30-second one; fifty runs
     /// take well under the 20 minutes of real time they stand for.

@@ -157,7 +157,7 @@ import Testing
 }
 
 /// A RingMQ check that fails inside a controlled run fails the run, not the process.
-@Suite struct ControlledTrapTests {
+@Suite(.runsAlone) struct ControlledTrapTests {
     /// Two participants sharing one socket: whichever enters while the other is inside a call
     /// (paused at its call's scheduling point, or blocked in it) trips the one-thread-at-a-time
     /// check. The run fails with that message; the trapping thread is left parked (leaked).

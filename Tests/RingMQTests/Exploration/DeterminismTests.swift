@@ -6,7 +6,7 @@ import Testing
 /// Every run is reproducible (issue 16, items 2 and 5): the same strategy and seed give the
 /// same trace byte for byte, and a failed run's schedule code replays the same failure every
 /// time, or says clearly why it cannot.
-@Suite struct DeterminismTests {
+@Suite(.runsAlone) struct DeterminismTests {
     /// Two explorations of the three-participant pipeline with the same strategy and seed, in one
     /// process, end with identical traces; another seed gives another trace (the seed is used).
     @Test(arguments: [

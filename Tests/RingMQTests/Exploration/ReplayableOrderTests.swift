@@ -3,7 +3,7 @@ import Testing
 
 /// Orders a controlled run's replay relies on (issue 16): where RingMQ walked a Set or a
 /// Dictionary, whose order is per process, it now walks a sorted order, the same in every run.
-@Suite struct ReplayableOrderTests {
+@Suite(.runsAlone) struct ReplayableOrderTests {
     /// A SUB that subscribed before connecting primes the connection with its subscriptions:
     /// the XPUB receives them in prefix order, not in the dictionary's order.
     @Test func aSubscribersPrimedSubscriptionsArriveInPrefixOrder() throws {

@@ -6,7 +6,7 @@ import Testing
 /// The search strategies of a controlled run (issue 16, item 2): PCT finds a bug that needs one
 /// preemption at one exact place, and the exhaustive search runs every schedule of a small test
 /// exactly once, then says it is complete.
-@Suite struct StrategyTests {
+@Suite(.runsAlone) struct StrategyTests {
     /// An order bug of depth 2: the writer sets `x` to 1 and back to 0 between socket calls,
     /// and the reader fails if it sees 1. The reader must run after the writer's first store
     /// and before its second: the writer must be preempted at exactly that point. PCT at depth 1

@@ -4,7 +4,7 @@ import Testing
 
 /// Plain runs (``Schedule/uncontrolled``), the baseline the bug corpus compares exploration
 /// with: the same body and participants, free threads, the real clock, no scheduling.
-@Suite struct UncontrolledRunsTests {
+@Suite(.runsAlone) struct UncontrolledRunsTests {
     /// The fixed corpus programs pass plain runs, and no decision is made in them.
     @Test(arguments: CorpusCase.all)
     func fixedProgramsPassPlainRuns(_ bug: CorpusCase) async {
