@@ -130,6 +130,8 @@ final class Controller: ScheduleController, @unchecked Sendable {
         guard !isStopped else { return done }
         state.withLock { state in
             participant.phase = done ? .done : .idle
+            // A weak reference's storage is freed once nobody holds it: drop it at the end.
+            if done { participant.lastSocket = nil }
             if done {
                 let outcome = participant.thrown.map { "threw \($0)" } ?? "finished"
                 state.trace.append("\(participant.name): \(outcome)")
@@ -243,6 +245,7 @@ final class Controller: ScheduleController, @unchecked Sendable {
     /// back to the controller.
     func forgetParticipants() {
         state.withLock { state in
+            for participant in state.participants { participant.lastSocket = nil }
             state.participants = []
             state.context = nil
         }

@@ -95,7 +95,9 @@ final class ParticipantExecutor: TaskExecutor, @unchecked Sendable {
     /// Joins the thread if it has ended within `limit` (real time); `false`: leaked.
     func join(within limit: Duration) -> Bool {
         guard ended.wait(timeout: limit) else {
+            // The thread keeps its closure until it ends, and frees it then (see below).
             peer?.detach()
+            peer = nil
             return false
         }
         peer?.join()
