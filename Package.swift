@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "RingMQ", targets: ["RingMQ"]),
         .library(name: "RingMQTesting", targets: ["RingMQTesting"]),
+        .library(name: "RingMQTestingSwiftTesting", targets: ["RingMQTestingSwiftTesting"]),
         .library(name: "RingMQFoundation", targets: ["RingMQFoundation"]),
         .executable(name: "ringmq-bench", targets: ["ringmq-bench"]),
         .executable(name: "Playground", targets: ["Playground"]),
@@ -32,6 +33,12 @@ let package = Package(
             name: "RingMQTesting",
             dependencies: ["RingMQ"]
         ),
+        // Controlled runs inside Swift Testing tests, apart so that RingMQTesting never links
+        // Testing (and through it Foundation) into programs that are not tests.
+        .target(
+            name: "RingMQTestingSwiftTesting",
+            dependencies: ["RingMQ", "RingMQTesting"]
+        ),
 
         // MARK: - Executables
         .executableTarget(
@@ -41,7 +48,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ringmq-bench",
-            dependencies: ["RingMQ"]
+            dependencies: ["RingMQ", "RingMQTesting"]
         ),
 
         // MARK: - Fuzzing
@@ -62,7 +69,9 @@ let package = Package(
         // MARK: - Tests
         .testTarget(
             name: "RingMQTests",
-            dependencies: ["RingMQ", "RingMQTesting", "RingMQFuzzing", "RingMQFoundation"]
+            dependencies: [
+                "RingMQ", "RingMQTesting", "RingMQTestingSwiftTesting", "RingMQFuzzing", "RingMQFoundation",
+            ]
         ),
         .testTarget(
             name: "BenchTests",

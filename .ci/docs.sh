@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# API reference: builds the DocC documentation of RingMQ and RingMQTesting with the
-# toolchain's own tools (no plugin package), from symbol graphs of the two library modules
-# only, into a static site under .build/docs/. Fails on any DocC warning and on any public
-# symbol declared in Sources without a doc comment; prints the coverage.
+# API reference: builds the DocC documentation of RingMQ, RingMQTesting and
+# RingMQTestingSwiftTesting with the toolchain's own tools (no plugin package), from symbol
+# graphs of the three library modules only, into a static site under .build/docs/. Fails on
+# any DocC warning and on any public symbol declared in Sources without a doc comment; prints
+# the coverage.
 #
 # Run after a debug build (`swift build` or `swift test`). The guides (Docs/*.md) are in the
 # RingMQ catalog as symbolic links, so their text exists once.
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 status=0
 mkdir -p .build/docs
-for module in RingMQ RingMQTesting; do
+for module in RingMQ RingMQTesting RingMQTestingSwiftTesting; do
     graphs=".build/symbol-graphs/$module"
     rm -rf "$graphs" && mkdir -p "$graphs"
     swift-symbolgraph-extract -module-name "$module" -I .build/debug/Modules -I .build/debug \

@@ -33,6 +33,7 @@ enum ScenarioRunner {
         patternTourScenario,
         weatherScenario,
         virtualTimeScenario,
+        schedulesScenario,
     ]
 
     /// Runs the scenarios `arguments` name (all when none), or answers `--list` and `--help`;

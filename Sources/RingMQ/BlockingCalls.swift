@@ -50,7 +50,7 @@ public func withBlockingCallsAllowed<Result>(
 ///
 /// A task that runs on the main actor (top-level code, an async `@main`) is reported too: its
 /// blocking call holds the main thread, and the main-actor task that would wake it never runs.
-enum BlockingCallCheck {
+package enum BlockingCallCheck {
     /// Set by ``withBlockingCallsAllowed(_:)``.
     @TaskLocal static var isAllowed = false
 
@@ -73,7 +73,7 @@ enum BlockingCallCheck {
     /// Reports `call` (for example "receive() on a PULL socket") if it runs in a task and blocking
     /// there was not allowed.
     @inline(never)
-    static func check(_ call: @autoclosure () -> String) {
+    package static func check(_ call: @autoclosure () -> String) {
         guard isInTask, !isAllowed else { return }
         report(call(), reaction: reaction)
     }
@@ -95,6 +95,8 @@ enum BlockingCallCheck {
     static func report(_ call: String, reaction: Reaction) {
         switch reaction {
         case .trap:
+            // In a controlled run the mistake fails the run (its report says where), not the process.
+            if let controller = ControlledTask.controller { controller.fail(message(call)) }
             fatalError(message(call))
         case .warnOnce:
             guard !warned.exchange(true, ordering: .relaxed) else { return }

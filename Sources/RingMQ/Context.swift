@@ -19,10 +19,21 @@ public final class Context: Sendable {
     /// Where the timeouts of this context's sockets are measured; `nil`: the monotonic clock.
     let time: TimeSource?
 
+    /// The scheduler of a controlled run (RingMQTesting), `nil` for every other context.
+    package let controller: (any ScheduleController)?
+
     /// Creates a context with an empty endpoint namespace, measuring timeouts on the
     /// continuous (monotonic) clock.
     public init() {
         time = nil
+        controller = nil
+    }
+
+    /// A context of a controlled run: `controller` chooses who runs at each socket call and is
+    /// the clock of every timeout.
+    package init(controller: any ScheduleController) {
+        time = TimeSource(.scheduler(controller))
+        self.controller = controller
     }
 
     /// Creates a context whose sockets measure every timeout (`sendTimeout`,
@@ -33,6 +44,7 @@ public final class Context: Sendable {
     /// passed. Any other clock works too: an async wait sleeps on it, a blocked thread reads
     /// it at least every 10 ms. `ContinuousClock` is the default.
     public init<C: Clock>(clock: C) where C.Duration == Duration {
+        controller = nil
         if clock is ContinuousClock {
             time = nil
         } else if let scheduler = clock as? any DeadlineScheduler {
@@ -74,6 +86,7 @@ public final class Context: Sendable {
     /// ``RingMQError/terminated``; every later call on those sockets (except `close()`) and
     /// every later ``socket(_:)`` throws it too. Calling it again does nothing.
     public func terminate() {
+        controller?.point(SchedulePoint(call: "Context.terminate()", socket: nil))
         terminatedFlag.store(true, ordering: .sequentiallyConsistent)
         let ports = registry.withLock { registry in
             registry.terminated = true

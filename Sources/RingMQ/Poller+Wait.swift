@@ -8,6 +8,7 @@ extension Poller {
         _ registrations: [Registration], timeout: Duration?, clockOf home: Socket?,
         call: String
     ) throws -> [Item] {
+        Poller.point(call, registrations, home)
         let open = registrations.filter { !$0.socket.isClosed }
         var ready: [Item] = []
         let check = { () throws -> Bool in
@@ -33,6 +34,7 @@ extension Poller {
         _ registrations: [Registration], timeout: Duration?, clockOf home: Socket?,
         call: String
     ) async throws -> [Item] {
+        Poller.point(call, registrations, home)
         let open = registrations.filter { !$0.socket.isClosed }
         let deadline = Deadline(timeout: timeout, on: (open.first?.socket ?? home)?.context.time)
         var watch: ClockWatch?  // made at the first park
@@ -54,7 +56,8 @@ extension Poller {
             let clock = watch ?? ClockWatch(deadline, signal: home.port.signal, forTask: true)
             watch = clock
             let stillWaiting = await ParkedTask.park(
-                on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal), watch: clock
+                on: home.port.signal, others: open.dropFirst().map(\.socket.port.signal), watch: clock,
+                reason: Socket.describe(call, open.map(\.socket))
             ) {
                 // readyItems applies every socket's commands (a command posted since is news to
                 // look at) and throws once a context has terminated (resume to throw it).
@@ -64,6 +67,14 @@ extension Poller {
             if !stillWaiting { return [] }
             clock.checkSafetyLimit(Socket.describe(call, open.map(\.socket)))
         }
+    }
+
+    /// A poll's one scheduling point in a controlled run (its sockets' entries make none).
+    private static func point(_ call: String, _ registrations: [Registration], _ home: Socket?) {
+        guard let socket = registrations.first?.socket ?? home, let controller = socket.context.controller else {
+            return
+        }
+        controller.point(SchedulePoint(call: call, socket: socket))
     }
 
     private static func readyItems(_ registrations: [Registration]) throws -> [Item] {

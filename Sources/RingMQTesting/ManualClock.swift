@@ -138,7 +138,8 @@ public final class ManualClock: Clock, Sendable {
             state.now = instant.offset
             let due = state.sleepers.filter { $0.value.deadline <= state.now }
             for token in due.keys { state.sleepers[token] = nil }
-            return due.sorted { $0.value.deadline < $1.value.deadline }.map(\.value)
+            // Equal deadlines wake in registration order, the same every run.
+            return due.sorted { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }.map(\.value)
         }
         for sleeper in due { sleeper.wake() }
     }

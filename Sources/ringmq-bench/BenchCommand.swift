@@ -14,6 +14,8 @@ enum BenchCommand {
           idle SHAPE SECONDS             an idle proxy's CPU seconds per second (SHAPE streamer,
                                          forwarder or broker), SECONDS of real time before any
                                          peer attaches, after peers attach, after one detaches
+          explore RUNS                   controlled runs (RingMQTesting) of a three-participant
+                                         pipeline: seconds, decisions per second
           report [--svg PATH] [--runs N] [--quick]
                                          sweep thr and lat, print a table, write an SVG chart
                                          (--quick: tiny counts, to check the command works)
@@ -69,6 +71,11 @@ enum BenchCommand {
             case "idle":
                 let (shape, seconds) = try idleArguments(rest)
                 output(try Idle.measure(shape: shape, seconds: seconds).line)
+            case "explore":
+                guard rest.count == 1, let runs = Int(rest[0]), runs >= 1 else {
+                    throw UsageError(message: "explore takes RUNS, a whole number >= 1")
+                }
+                output(try Explore.pipeline(runs: runs).line)
             case "report":
                 let options = try ReportOptions(parsing: rest)
                 let report = Report.measure(runs: options.runs, quick: options.quick, progress: errors)

@@ -61,6 +61,23 @@ import Testing
         #expect(values["wrong_size"] == nil)
     }
 
+    /// The pipeline's controlled runs are deterministic: the same decision count every time.
+    @Test func explorePrintsItsLine() async {
+        let first = await run(["explore", "20"])
+        let second = await run(["explore", "20"])
+        #expect(first.status == 0, "\(first.errors)")
+        let line = first.lines.first ?? ""
+        #expect(line.hasPrefix("explore "))
+        #expect(fields(line)["runs"] == "20")
+        // Each run's three messages make four socket calls each (two sends, two receives), each
+        // one decision, on top of the setup's.
+        #expect((Int(fields(line)["decisions"] ?? "") ?? 0) > 20 * 3 * 4)
+        #expect(fields(line)["decisions"] == fields(second.lines.first ?? "")["decisions"])
+        let wrong = await run(["explore", "zero"])
+        #expect(wrong.status == 2)
+        #expect(wrong.errors.joined().contains("explore takes RUNS"))
+    }
+
     @Test func asyncStreamBaselinePrintsItsLine() async {
         let outcome = await run(["thr-asyncstream", "8", "2000"])
         #expect(outcome.status == 0)

@@ -70,14 +70,15 @@ extension Socket {
             if visitorWaits { try serveVisitor() }
             if !cancellationFirst { try Task.checkCancellation() }
             if deadline.hasPassed { throw RingMQError.timedOut }
-            for _ in 0..<AsyncSpin.polls {
+            for _ in 0..<(isControlled ? 0 : AsyncSpin.polls) {
                 AsyncSpin.pause()
                 if let value = try attempt() { return value }
             }
             let clock = watch ?? ClockWatch(deadline, signal: port.signal, forTask: true)
             watch = clock
             let stillWaiting = await ParkedTask.park(
-                on: port.signal, watch: clock, suspending: markParked, resuming: unmarkParked
+                on: port.signal, watch: clock, reason: blockedCallDescription,
+                suspending: markParked, resuming: unmarkParked
             ) {
                 context.isTerminated || port.mailbox.hasCommands || visitorWaits || ready()
             }

@@ -69,6 +69,22 @@ extension Socket {
 
     @inline(__always)
     func enter(_ operation: Operation) {
+        mark(operation)
+        let visit = visitor.pointee.load(ordering: .sequentiallyConsistent)
+        if visit != 0 {
+            // Without membarrier (and not controlled): this call's fence, inline (a call here
+            // cost 40 instructions).
+            if visit == Visit.fenceNeeded {
+                atomicMemoryFence(ordering: .sequentiallyConsistent)
+                if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded { return }
+            }
+            lookAside(operation)
+        }
+    }
+
+    /// Names `operation` in ``activity``, trapping if another call is in.
+    @inline(__always)
+    private func mark(_ operation: Operation) {
         #if DEBUG
             let (exchanged, current) = activity.pointee.compareExchange(
                 expected: 0, desired: operation.rawValue, ordering: .sequentiallyConsistent)
@@ -81,27 +97,43 @@ extension Socket {
             activity.pointee.store(operation.rawValue, ordering: .relaxed)
             // The call's half of the handshake with a visitor (see `visit`): mark the call,
             // then look for a visitor. With membarrier the visitor pays for the fence; without
-            // it, the byte is never 0 and sends every call to the fence (`waitForVisitor`).
+            // it, the byte is never 0 and sends every call to the fence.
             ringmq_compiler_barrier()
         #endif
-        let visit = visitor.pointee.load(ordering: .sequentiallyConsistent)
-        if visit != 0 {
-            // Without membarrier: this call's fence, inline (a call here cost 40 instructions).
-            if visit == Visit.fenceNeeded {
-                atomicMemoryFence(ordering: .sequentiallyConsistent)
-                if visitor.pointee.load(ordering: .sequentiallyConsistent) == Visit.fenceNeeded { return }
-            }
-            waitForVisitor(operation)
+    }
+
+    /// The visitor byte is not 0: a controlled run's scheduling point (a poll points once, in
+    /// `Poller`, not per socket), then a visitor's check.
+    @inline(never)
+    private func lookAside(_ operation: Operation) {
+        if operation != .poll, visitor.pointee.load(ordering: .relaxed) & Visit.controlled != 0 {
+            context.controller?.point(SchedulePoint(call: operation.name, socket: self))
+        }
+        waitForVisitor(operation)
+    }
+
+    /// A visitor may be in: without membarrier, fence and look again; if one is, step aside
+    /// until it leaves, then enter again. A call waits here only for the length of a visit (a
+    /// close or a look at the counters), never for another call.
+    private func waitForVisitor(_ operation: Operation) {
+        while Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) != 0
+            || !fencedAndNoVisitor()
+        {
+            activity.pointee.store(0, ordering: .sequentiallyConsistent)
+            Waiter.sleep(
+                on: port.visitDone, controller: context.controller,
+                reason: "\(operation.name) waiting for a visitor to leave"
+            ) { Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 }
+            mark(operation)
         }
     }
 
-    /// A visitor is in: step aside until it leaves, then enter again. A call waits here only
-    /// for the length of a visit (a close or a look at the counters), never for another call.
-    @inline(never)
-    private func waitForVisitor(_ operation: Operation) {
-        activity.pointee.store(0, ordering: .sequentiallyConsistent)
-        Waiter.sleep(on: port.visitDone) { Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0 }
-        enter(operation)
+    /// No visitor seen after a fence (needed only without membarrier, where the visitor's
+    /// store may not be visible yet to the call's look).
+    private func fencedAndNoVisitor() -> Bool {
+        guard visitor.pointee.load(ordering: .relaxed) & Visit.fenceNeeded != 0 else { return true }
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+        return Visit.purpose(visitor.pointee.load(ordering: .sequentiallyConsistent)) == 0
     }
 
     @inline(__always)
@@ -128,10 +160,10 @@ extension Socket {
 
     private func concurrentUse(_ operation: Operation, _ current: UInt8) -> Never {
         let other = Operation(rawValue: current & Operation.mask)?.name ?? "another call"
-        fatalError(
+        controlledTrap(
             "RingMQ: \(type) socket used from two threads at once: \(operation.name) was called while "
                 + "\(other) was running. A socket may move between threads but must be used by one thread "
                 + "at a time; to stop a thread blocked in a socket, call close() on it from another thread (or "
-                + "Context.terminate() to stop every socket of the context).")
+                + "Context.terminate() to stop every socket of the context).", context: context)
     }
 }

@@ -86,9 +86,9 @@ extension Socket {
             do {
                 options = try validated(option)
             } catch {
-                // fatalError, not preconditionFailure: an optimised build drops the message of a
-                // precondition and prints only "precondition failure".
-                fatalError("RingMQ: \(error); use setOption(_:) to handle this as an error")
+                // fatalError (in controlledTrap), not preconditionFailure: an optimised build drops
+                // the message of a precondition and prints only "precondition failure".
+                controlledTrap("RingMQ: \(error); use setOption(_:) to handle this as an error", context: context)
             }
             catchUpIfOpen()
             store(option, options)

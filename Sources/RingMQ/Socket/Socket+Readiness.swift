@@ -20,8 +20,8 @@ extension Socket {
         let signals = sockets.map(\.port.signal)
         let found = try Waiter.wait(
             on: signals[0], also: Array(signals.dropFirst()) + extra, deadline: deadline,
-            spin: SpinPolicy(expectingReply: false),
-            call: { call }, waiter: { describe(call, sockets) },
+            spin: SpinPolicy(expectingReply: false), controlled: { sockets[0].isControlled },
+            call: { call }, waiter: { describe(call, sockets) }, blocked: { describe(call, sockets) },
             hasNews: { sockets.contains { $0.port.mailbox.hasCommands || $0.visitorWaits } }
         ) {
             try ready() ? true : nil

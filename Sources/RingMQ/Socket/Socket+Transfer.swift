@@ -105,7 +105,7 @@ extension Socket {
 
     /// The wait of a blocked send or receive (see ``Waiter``): retries `attempt`, after
     /// applying peers' commands, until it yields a value (returned), the deadline passes
-    /// (`nil`), the context terminates or another thread closes the socket (throws). Inlined, with ``Waiter/wait(on:also:deadline:spin:call:waiter:hasNews:attempt:)``,
+    /// (`nil`), the context terminates or another thread closes the socket (throws). Inlined, with ``Waiter/wait(on:also:deadline:spin:controlled:call:waiter:blocked:hasNews:attempt:)``,
     /// into each role's wait: a stream's receiver that catches up with its sender enters this
     /// wait every few messages and usually leaves it at the first try, so the try must cost no
     /// more than the receive's own path (measured: a call with closures here cost 7% of
@@ -117,7 +117,8 @@ extension Socket {
     ) throws -> Value? {
         try Waiter.wait(
             on: port.signal, deadline: deadline, spin: SpinPolicy(expectingReply: expectingReply),
-            call: { callInProgress }, waiter: { waiterDescription },
+            controlled: { isControlled }, call: { callInProgress }, waiter: { waiterDescription },
+            blocked: { blockedCallDescription },
             hasNews: { context.isTerminated || port.mailbox.hasCommands || visitorWaits }
         ) {
             if context.isTerminated { throw RingMQError.terminated }

@@ -33,12 +33,31 @@ extension Socket {
 
         /// The bit that sends every call to the fence when membarrier is unavailable.
         static let fenceNeeded: UInt8 = 0x80
-        /// The byte with no visitor in.
+        /// The bit that sends every call of a controlled run's socket to its scheduling point
+        /// (``ScheduleController``): the same load and branch as the visitor check, so the
+        /// hook costs other sockets nothing.
+        static let controlled: UInt8 = 0x40
+        /// The byte with no visitor in, on a socket of an uncontrolled context.
         static let none: UInt8 = Fence.isAsymmetric ? 0 : fenceNeeded
 
-        /// The purpose in `byte` (a raw value, 0 for none), without the fence bit.
+        /// The purpose in `byte` (a raw value, 0 for none), without the mode bits.
         @inline(__always)
-        static func purpose(_ byte: UInt8) -> UInt8 { byte & ~fenceNeeded }
+        static func purpose(_ byte: UInt8) -> UInt8 { byte & ~(fenceNeeded | controlled) }
+
+        /// The byte with no visitor in, for a socket of a context controlled or not.
+        static func atRest(controlled: Bool) -> UInt8 {
+            none | (controlled ? Visit.controlled : 0)
+        }
+    }
+
+    /// Whether the socket belongs to a controlled run (``ScheduleController``).
+    var isControlled: Bool {
+        visitor.pointee.load(ordering: .relaxed) & Visit.controlled != 0
+    }
+
+    /// The visitor byte with no visitor in: the socket's mode bits.
+    private var visitorAtRest: UInt8 {
+        Visit.atRest(controlled: context.controller != nil)
     }
 
     /// Whether a visitor waits for the socket's thread (a wait checks this, as it checks for
@@ -57,17 +76,18 @@ extension Socket {
     /// progress, otherwise once the call in progress has left, unless `answered` (asked after
     /// each wake-up) gives the result the socket's thread worked out meanwhile.
     func visit<Result>(_ purpose: Visit, _ work: () -> Result, answered: () -> Result?) -> Result {
-        port.visits.withLock { visits in
+        context.controller?.point(SchedulePoint(call: purpose == .close ? "close()" : "statistics", socket: self))
+        return port.visits.withLock { visits in
             visits &+= 1
             port.visitAnswer.withLock { $0 = nil }  // one a late answer to the last visit left
-            visitor.pointee.store(Visit.none | purpose.rawValue, ordering: .sequentiallyConsistent)
+            visitor.pointee.store(visitorAtRest | purpose.rawValue, ordering: .sequentiallyConsistent)
             if Fence.isAsymmetric {
                 ringmq_membarrier()
             } else {
                 atomicMemoryFence(ordering: .sequentiallyConsistent)
             }
             defer {
-                visitor.pointee.store(Visit.none, ordering: .sequentiallyConsistent)
+                visitor.pointee.store(visitorAtRest, ordering: .sequentiallyConsistent)
                 port.visitDone.notify()
             }
             // A call that is not waiting ends without looking: nap, a little longer each time.
@@ -101,6 +121,18 @@ extension Socket {
                     Signal.cancelWait(port.visitDone.word, key: key)
                     continue
                 }
+                if let controller = context.controller,
+                    controller.block(
+                        word: port.visitDone.word, key: key,
+                        reason:
+                            "\(purpose == .close ? "close()" : "statistics") waiting for \(callInProgress) to leave",
+                        ready: {
+                            activity.pointee.load(ordering: .acquiring) != current || visitPurpose == .answered
+                        })
+                {
+                    Signal.cancelWait(port.visitDone.word, key: key)
+                    continue
+                }
                 Signal.wait(port.visitDone.word, key: key, timeout: nap)
                 nap = min(nap * 2, .milliseconds(1))
             }
@@ -121,7 +153,7 @@ extension Socket {
             // Only if the visitor still waits: one that worked on this socket while the call
             // was parked may have left, and a byte left at "answered" would hold every call.
             _ = visitor.pointee.compareExchange(
-                expected: Visit.none | Visit.statistics.rawValue, desired: Visit.none | Visit.answered.rawValue,
+                expected: visitorAtRest | Visit.statistics.rawValue, desired: visitorAtRest | Visit.answered.rawValue,
                 ordering: .sequentiallyConsistent)
             port.visitDone.notify()
         case .answered, nil:
@@ -151,7 +183,10 @@ extension Socket {
                 if unmarked { return }
                 continue
             }
-            Waiter.sleep(on: port.visitDone) { activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 }
+            Waiter.sleep(
+                on: port.visitDone, controller: context.controller,
+                reason: "\(callInProgress) waiting for a visitor to leave"
+            ) { activity.pointee.load(ordering: .acquiring) & Socket.visitingBit == 0 }
         }
     }
 }

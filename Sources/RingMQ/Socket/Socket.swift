@@ -45,8 +45,14 @@ public final class Socket: @unchecked Sendable {
         self.port = SocketPort(type: type, options: initial.options.peerOptions)
         self.core = LineAligned.make(initial, trailing: Socket.trailingBytes)
         Socket.activity(of: core).initialize(to: Atomic(0))
-        Socket.activity(of: core).advanced(by: 1).initialize(to: Atomic(Visit.none))
+        Socket.activity(of: core).advanced(by: 1).initialize(
+            to: Atomic(Visit.atRest(controlled: context.controller != nil)))
         self.role = Role(type)
+        // A controlled run draws what RingMQ would draw at random from its seed, so that a run
+        // replays exactly (a REQ's first request id shows in correlated envelopes).
+        if let controller = context.controller, case .requester(let requester) = role {
+            requester.pointee.requestID = UInt32(truncatingIfNeeded: controller.nextSeed())
+        }
     }
 
     deinit {

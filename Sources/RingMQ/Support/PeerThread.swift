@@ -12,7 +12,7 @@
 /// spawned thread then traps on Swift 6's isolation check; here the closure is nonisolated.
 package final class PeerThread: @unchecked Sendable {
     // @unchecked Sendable: `handle` is written once in `init` before the thread is shared, and
-    // read by `join()`, which must be called at most once.
+    // read by `join()` or `detach()`, one of which is called at most once.
 
     private var handle: pthread_t? = nil
     private let box: Box
@@ -45,6 +45,14 @@ package final class PeerThread: @unchecked Sendable {
             }, context)
         precondition(result == 0, "RingMQ: pthread_create failed with error \(result)")
         handle = thread
+    }
+
+    /// Lets the thread end on its own, never joined (a thread that resumes its starter itself,
+    /// or one given up on).
+    package func detach() {
+        guard let thread = handle else { return }
+        handle = nil
+        pthread_detach(thread)
     }
 
     /// Waits for the thread to finish.

@@ -9,12 +9,15 @@ struct ClockWatch {
     let deadline: Deadline
     private let decision: ClockDecision?
     private let safety: SafetyLimit?
+    /// The scheduler of a controlled run, which the waiter blocks or parks through.
+    let controller: (any ScheduleController)?
 
     /// A watch of `deadline` for a wait on `signal`; `forTask`: the waiter is a suspended task.
     init(_ deadline: Deadline, signal: Signal, forTask: Bool) {
         self.deadline = deadline
         decision = deadline.decision(waking: signal, forTask: forTask)
         safety = SafetyLimit(deadline)
+        controller = deadline.scheduler as? any ScheduleController
     }
 
     /// Makes sure the waiter on `signal` is woken at the deadline: on a manual clock the

@@ -114,7 +114,12 @@ final class Connection: @unchecked Sendable {
     func prime(with record: SubscriptionRecord) {
         subscriberInverts.store(record.inverted, ordering: .releasing)
         guard let writer = upstream?.writer else { return }
-        for (prefix, count) in record.counts where count > 0 {
+        // In prefix order, not the dictionary's (per process): an XPUB sees them in the same
+        // order every run, which a controlled run's replay needs.
+        let prefixes = record.counts.filter { $0.value > 0 }.keys.sorted {
+            $0.bytes.lexicographicallyPrecedes($1.bytes)
+        }
+        for prefix in prefixes {
             writer.write(SubscriptionMessage.make(subscribe: true, prefix))
         }
     }

@@ -37,7 +37,9 @@ extension Socket {
             role.handle.apply(commands, closing: true, &core.pointee)
             let attachments = core.pointee.attachments
             role.handle.close(&core.pointee)
-            for name in core.pointee.bound where registry.bound[name] === port {
+            // Sorted: the `.unbound` events come in the same order every run (a Set's order is
+            // per process), which a controlled run's replay needs.
+            for name in core.pointee.bound.sorted(by: { $0.name < $1.name }) where registry.bound[name] === port {
                 registry.bound[name] = nil
                 port.events.emit(.unbound(endpoint: name.description))
             }

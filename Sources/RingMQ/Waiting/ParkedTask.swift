@@ -33,8 +33,10 @@ final class ParkedTask: Sendable {
     /// registers on them naming `signal` as their watcher. `suspending` runs once the task has
     /// made its last look and is about to suspend, `resuming` first thing once it runs again:
     /// between the two the task touches no socket (see ``Socket/markParked()``).
+    /// `reason`: what the task waits for, for a controlled run's reports.
     static func park(
         on signal: Signal, others: [Signal] = [], watch: ClockWatch,
+        reason: @autoclosure () -> String = "a RingMQ wait",
         suspending: () -> Void = {}, resuming: () -> Void = {},
         ready: () -> Bool
     ) async -> Bool {
@@ -68,6 +70,13 @@ final class ParkedTask: Sendable {
                     if !slept { ParkedTask.resume(word) }
                 }
                 suspending()
+                // Still parked: tell a controlled run's scheduler, which runs someone else once
+                // this task's job ends (it runs again when the continuation is resumed).
+                if let controller = watch.controller,
+                    SignalCells.parked(of: word).pointee.load(ordering: .acquiring) != 0
+                {
+                    controller.parking(reason: reason())
+                }
             }
         } onCancel: {
             ParkedTask.resume(signal.word)

@@ -47,9 +47,15 @@ struct SpinPolicy {
     }
 
     /// Waits one interval; `false` when the budget is spent and the caller should park.
+    /// `controlled`, asked at the first pause: the wait is in a controlled run, which parks at
+    /// once (nothing can change while its one running participant spins).
     @inline(__always)
-    mutating func pause() -> Bool {
+    mutating func pause(unless controlled: () -> Bool) -> Bool {
         guard left > 0 else { return false }
+        if left == SpinPolicy.budget, controlled() {
+            left = 0
+            return false
+        }
         for _ in 0..<interval { ringmq_cpu_relax() }
         left -= interval
         if SpinPolicy.budget - left >= SpinPolicy.yieldAfter { sched_yield() }

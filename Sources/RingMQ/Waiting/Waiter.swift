@@ -17,11 +17,14 @@ enum Waiter {
     ///     and then the loop goes round instead of sleeping.
     ///   - call: the call that waits ("receive() on a PULL socket"), for the blocking-call check.
     ///   - waiter: the wait with its endpoints, for the safety limit's report.
+    ///   - blocked: the wait and what it waits for, for a controlled run's deadlock report.
+    ///   - controlled: whether the wait is in a controlled run (asked before the spin, which
+    ///     such a run skips: a participant spinning holds the only turn to run).
     @inline(__always)
     static func wait<Value>(
         on signal: @autoclosure () -> Signal, also others: [Signal] = [],
-        deadline: Deadline, spin: SpinPolicy,
-        call: () -> String, waiter: () -> String, hasNews: () -> Bool,
+        deadline: Deadline, spin: SpinPolicy, controlled: () -> Bool,
+        call: () -> String, waiter: () -> String, blocked: () -> String, hasNews: () -> Bool,
         attempt: () throws -> Value?
     ) throws -> Value? {
         var spin = spin
@@ -32,7 +35,7 @@ enum Waiter {
         var waker: Signal?
         while true {
             if let value = try attempt() { return value }
-            if spin.pause() { continue }
+            if spin.pause(unless: controlled) { continue }
             if watch == nil { BlockingCallCheck.check(call()) }
             let home = waker ?? signal()
             waker = home
@@ -56,7 +59,13 @@ enum Waiter {
                 Signal.cancelWait(home.word, key: key)
                 return nil
             }
-            Signal.wait(home.word, key: key, timeout: clock.sleepLimit)
+            if let controller = clock.controller,
+                controller.block(word: home.word, key: key, reason: blocked(), ready: { false })
+            {
+                Signal.cancelWait(home.word, key: key)
+            } else {
+                Signal.wait(home.word, key: key, timeout: clock.sleepLimit)
+            }
             // Expired by the clock while asleep: timed out, whatever has arrived since.
             if !clock.wake() { return nil }
             clock.checkSafetyLimit(waiter())
@@ -65,15 +74,24 @@ enum Waiter {
 
     /// Sleeps on `signal` until `condition` holds, with no deadline: for a short wait that the
     /// thread changing the condition ends with a notify (a call stepping aside for a visitor,
-    /// a parked task waiting for a visitor to let go; see `Socket+Visits`).
-    static func sleep(on signal: Signal, until condition: () -> Bool) {
+    /// a parked task waiting for a visitor to let go; see `Socket+Visits`). In a controlled
+    /// run the thread ending the wait is another participant: `controller` gives it the turn,
+    /// and `reason` says what this one waits for.
+    static func sleep(
+        on signal: Signal, controller: (any ScheduleController)?, reason: @autoclosure () -> String,
+        until condition: () -> Bool
+    ) {
         while !condition() {
             let key = Signal.prepareWait(signal.word)
             if condition() {
                 Signal.cancelWait(signal.word, key: key)
                 return
             }
-            Signal.wait(signal.word, key: key, timeout: nil)
+            if let controller, controller.block(word: signal.word, key: key, reason: reason(), ready: condition) {
+                Signal.cancelWait(signal.word, key: key)
+            } else {
+                Signal.wait(signal.word, key: key, timeout: nil)
+            }
         }
     }
 
@@ -85,6 +103,10 @@ enum Waiter {
             let key = Signal.prepareWait(idle.word)
             let alarm = deadline.arm(waking: idle)
             if deadline.hasPassed {
+                Signal.cancelWait(idle.word, key: key)
+            } else if let controller = deadline.scheduler as? any ScheduleController,
+                controller.block(word: idle.word, key: key, reason: "the end of a poll's timeout", ready: { false })
+            {
                 Signal.cancelWait(idle.word, key: key)
             } else {
                 Signal.wait(idle.word, key: key, timeout: deadline.sleepLimit)

@@ -3,6 +3,7 @@
 import Foundation
 import RingMQ
 import RingMQTesting
+import RingMQTestingSwiftTesting
 import Testing
 
 // The samples of Docs/Testing.md, verbatim: suites themselves (the check that they match the page
@@ -202,6 +203,29 @@ extension DocSamplesTests {
             try Faults.detachPeers(of: consumer)               // the producer's peer goes away mid-stream
             #expect(producer.statistics.peers == 0)
             #expect(try consumer.tryReceive() == "job")        // what was sent is still there
+        }
+
+        /// The code under test: the collector must wait for every producer's "end", not the first.
+        @Test func collectorGetsEveryResult() async {
+            await explore(.pct(depth: 2), options: ExplorationOptions(runs: 300)) { world in
+                let collector = try world.context.socket(.pull)
+                try collector.bind("inproc://results")
+                for name in ["A", "B"] {
+                    world.thread("producer-\(name)") {                 // a thread participant
+                        let push = try world.context.socket(.push)
+                        try push.connect("inproc://results")
+                        try push.send(Message("result from \(name)"))
+                        try push.send(Message("end"))
+                    }
+                }
+                var results = 0
+                var ends = 0
+                while ends < 2 {                                       // `ends < 1` is the bug it finds
+                    let message = try await collector.receive()
+                    if message[0].string == "end" { ends += 1 } else { results += 1 }
+                }
+                #expect(results == 2)
+            }
         }
     }
 }
