@@ -51,14 +51,7 @@ extension Exploration {
         let world = World(controller: controller, context: Context())
         _ = controller.spawn("main") { try await body(world) }
         let ending = waitForEnd(controller, timeLimit: timeLimit)
-        world.context.terminate()
-        let participants = controller.state.withLock { $0.participants }
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: .seconds(1))
-        for participant in participants {
-            _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
-        }
-        controller.forgetParticipants()
+        let participants = endWorld(controller, world)
         // No decisions to show: the trace is how each participant ended.
         let trace = participants.map { participant in
             guard participant.finished.load(ordering: .acquiring) else { return "\(participant.name): unfinished" }

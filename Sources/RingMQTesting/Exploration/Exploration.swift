@@ -199,7 +199,15 @@ public enum Exploration {
     private static func finish(_ controller: Controller, _ world: World, _ options: ExplorationOptions) {
         controller.start()
         watch(controller, stallLimit: options.stallLimit)
-        // Wakes whatever still waits in RingMQ after a failure, so the threads can end.
+        endWorld(controller, world)
+        controller.checkLeftover()
+    }
+
+    /// Terminates the run's context, which wakes whatever still waits in RingMQ (after a
+    /// failure, or a hang of a plain run) so that the threads can end; joins them, giving up
+    /// on those still running after a second of real time; returns the participants.
+    @discardableResult
+    static func endWorld(_ controller: Controller, _ world: World) -> [Participant] {
         world.context.terminate()
         let participants = controller.state.withLock { $0.participants }
         let clock = ContinuousClock()
@@ -208,7 +216,7 @@ public enum Exploration {
             _ = participant.executor.join(within: max(.zero, clock.now.duration(to: end)))
         }
         controller.forgetParticipants()
-        controller.checkLeftover()
+        return participants
     }
 
     /// Waits for the run to end; fails it as stalled when no decision is made for `stallLimit`.

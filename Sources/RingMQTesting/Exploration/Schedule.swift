@@ -150,15 +150,16 @@ public struct Schedule: Sendable, CustomStringConvertible {
     }
 }
 
-/// A deterministic generator (SplitMix64): the run's choices, from its seed.
-struct ScheduleRandom: RandomNumberGenerator {
+/// A deterministic generator (SplitMix64): the run's choices, from its seed. Package-visible:
+/// the package's randomised tests draw from it too.
+package struct ScheduleRandom: RandomNumberGenerator {
     var state: UInt64
 
-    init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

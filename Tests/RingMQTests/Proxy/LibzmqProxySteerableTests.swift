@@ -1,4 +1,5 @@
 import RingMQ
+import RingMQTesting
 import Testing
 
 /// libzmq's `tests/test_proxy_steerable.cpp`, ported over inproc.

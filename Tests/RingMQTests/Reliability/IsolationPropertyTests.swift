@@ -1,4 +1,5 @@
 import RingMQ
+import RingMQTesting
 import Testing
 
 /// Isolation, as properties over seeded random cases (the seed is in every failure; replay

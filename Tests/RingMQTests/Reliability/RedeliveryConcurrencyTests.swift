@@ -1,4 +1,5 @@
 import RingMQ
+import RingMQTesting
 import Synchronization
 import Testing
 

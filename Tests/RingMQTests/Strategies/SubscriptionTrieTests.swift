@@ -1,3 +1,4 @@
+import RingMQTesting
 import Testing
 
 @testable import RingMQ

@@ -1,3 +1,4 @@
+import RingMQTesting
 import Testing
 
 #if canImport(Glibc)

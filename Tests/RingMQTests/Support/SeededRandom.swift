@@ -1,25 +1,14 @@
+import RingMQTesting
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// A deterministic pseudo-random generator (SplitMix64), so that a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A deterministic pseudo-random generator (SplitMix64), so that a failure can be replayed:
+/// the one controlled runs draw their choices from.
+typealias SplitMix64 = ScheduleRandom
 
 /// The seed of a randomised test: `RINGMQ_SEED` (decimal or 0x-hex) when set, so that a
 /// failure's printed seed can be replayed, else the test's fixed default.

@@ -1,4 +1,5 @@
 import RingMQ
+import RingMQTesting
 import Testing
 
 /// No message lost at cancellation: stage and worker tasks written as the docs recommend

@@ -1,5 +1,6 @@
 import Foundation
 import RingMQ
+import RingMQTesting
 
 #if canImport(Glibc)
     import Glibc
